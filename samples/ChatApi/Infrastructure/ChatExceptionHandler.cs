@@ -13,6 +13,8 @@ namespace ChatApi.Infrastructure;
 internal sealed partial class ChatExceptionHandler(IProblemDetailsService problemDetails, ILogger<ChatExceptionHandler> logger)
     : IExceptionHandler
 {
+    private const int StatusCodeClientClosedRequest = 499;
+
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
         ProblemDetails problem;
@@ -23,8 +25,9 @@ internal sealed partial class ChatExceptionHandler(IProblemDetailsService proble
         }
         else if (exception is OperationCanceledException && httpContext.RequestAborted.IsCancellationRequested)
         {
-            // The client went away; nobody reads the response.
+            // The client went away; nobody reads the response. 499 (nginx's "client closed request") keeps the request log honest.
             LogAborted(logger);
+            httpContext.Response.StatusCode = StatusCodeClientClosedRequest;
             return true;
         }
         else
