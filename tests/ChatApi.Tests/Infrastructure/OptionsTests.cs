@@ -1,3 +1,6 @@
+using ChatApi.Infrastructure;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
 namespace ChatApi.Tests.Infrastructure;
@@ -8,14 +11,17 @@ public sealed class OptionsTests
     [InlineData("10")]
     [InlineData("0")]
     [InlineData("-1")]
-    public void InvalidBodyLimit_FailsAtStartUp(string value)
+    public void InvalidBodyLimit_FailsStartUpValidation(string value)
     {
-        using var factory = new ChatApiFactory { Settings = new Dictionary<string, string?> { ["ChatApi:MaxRequestBodyBytes"] = value } };
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["ChatApi:MaxRequestBodyBytes"] = value })
+            .Build();
+        using var provider = new ServiceCollection().AddSingleton<IConfiguration>(configuration).AddChatApi().BuildServiceProvider();
 
-        var exception = Assert.ThrowsAny<Exception>(() => factory.CreateClient());
+        // IStartupValidator is what ValidateOnStart hooks into: the host runs it before it starts.
+        var exception = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IStartupValidator>().Validate());
 
-        Assert.IsType<OptionsValidationException>(exception.GetBaseException());
-        Assert.Contains("MaxRequestBodyBytes", exception.GetBaseException().Message, StringComparison.Ordinal);
+        Assert.Contains("MaxRequestBodyBytes", exception.Message, StringComparison.Ordinal);
     }
 
     [Fact]
