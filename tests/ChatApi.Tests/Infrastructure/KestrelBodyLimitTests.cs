@@ -11,7 +11,8 @@ public sealed class KestrelBodyLimitTests : IDisposable
 
     public KestrelBodyLimitTests()
     {
-        _factory.UseKestrel(FreePort.Next());
+        // Port 0 on loopback: the OS picks a free port, so there is no race with other processes for it.
+        _factory.UseKestrel(options => options.Listen(IPAddress.Loopback, 0));
         _factory.StartServer();
     }
 
@@ -32,7 +33,8 @@ public sealed class KestrelBodyLimitTests : IDisposable
     public async Task DeclaredOversizedBody_Returns413Problem()
     {
         using var client = _factory.CreateClient();
-        Assert.True(FreePort.IsListening(client.BaseAddress!.Port), "The client must talk to a real Kestrel socket.");
+        Assert.Equal("127.0.0.1", client.BaseAddress!.Host);
+        Assert.True(FreePort.IsListening(client.BaseAddress.Port), "The client must talk to a real Kestrel socket.");
         var json = $$"""{"username":"big","email":"b@example.com","displayName":"{{new string('x', 100 * 1024)}}"}""";
 
         await client.PostRawAsync("/api/v1/users", json).ExpectProblemAsync(HttpStatusCode.RequestEntityTooLarge);
