@@ -59,4 +59,22 @@ public sealed class HealthAndOpenApiTests(ChatApiFactory factory) : IClassFixtur
             Assert.True(create.TryGetProperty(status, out _), $"POST /api/v1/users documents no {status}");
         }
     }
+
+    [Fact]
+    public async Task OpenApi_DescribesPaginationParametersOfEveryList()
+    {
+        var document = await _client.GetAsync("/openapi/v1.json").ExpectAsync(HttpStatusCode.OK);
+        var paths = document.GetProperty("paths");
+
+        foreach (var path in new[] { "/api/v1/users", "/api/v1/users/{id}/rooms", "/api/v1/rooms", "/api/v1/rooms/{id}/members", "/api/v1/rooms/{id}/messages" })
+        {
+            var parameters = paths.GetProperty(path).GetProperty("get").GetProperty("parameters").EnumerateArray().ToList();
+            var first = Assert.Single(parameters, p => p.GetProperty("name").GetString() == "first");
+            Assert.Equal("integer", first.GetProperty("schema").GetProperty("type").GetString());
+            Assert.Equal(100, first.GetProperty("schema").GetProperty("maximum").GetInt32());
+            Assert.Equal(20, first.GetProperty("schema").GetProperty("default").GetInt32());
+            var after = Assert.Single(parameters, p => p.GetProperty("name").GetString() == "after");
+            Assert.Contains("endCursor", after.GetProperty("description").GetString(), StringComparison.Ordinal);
+        }
+    }
 }

@@ -32,7 +32,7 @@ internal static class ChatApiServiceCollectionExtensions
         services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
         services.Configure<JsonOptions>(options => options.SerializerOptions.MaxDepth = 32);
 
-        services.AddOpenApi();
+        services.AddOpenApi(options => options.AddOperationTransformer<PaginationOpenApiTransformer>());
         return services;
     }
 
