@@ -6,7 +6,7 @@ namespace ChatApi.Data;
 internal interface IRoomRepository
 {
     /// <summary>Creates the room and makes its creator the first member, atomically.</summary>
-    /// <returns><see cref="WriteResult.Duplicate"/> when the name is taken.</returns>
+    /// <returns><see cref="WriteResult.Duplicate"/> when the name is taken, <see cref="WriteResult.NotFound"/> when the creator does not exist.</returns>
     Task<WriteResult> CreateAsync(RoomRecord room, CancellationToken cancellationToken);
 
     Task<RoomRecord?> GetAsync(Guid id, CancellationToken cancellationToken);
@@ -22,8 +22,11 @@ internal interface IRoomRepository
     /// <summary>Deletes the room with its memberships and messages.</summary>
     Task<bool> DeleteAsync(Guid id, CancellationToken cancellationToken);
 
-    /// <returns><see langword="false"/> when the user already is a member.</returns>
-    Task<bool> AddMemberAsync(Guid roomId, Guid userId, DateTimeOffset joinedAt, CancellationToken cancellationToken);
+    /// <returns>
+    /// <see cref="WriteResult.Duplicate"/> when the user already is a member, <see cref="WriteResult.NotFound"/> when the
+    /// room or the user does not exist.
+    /// </returns>
+    Task<WriteResult> AddMemberAsync(Guid roomId, Guid userId, DateTimeOffset joinedAt, CancellationToken cancellationToken);
 
     Task<MemberRecord?> GetMemberAsync(Guid roomId, Guid userId, CancellationToken cancellationToken);
 

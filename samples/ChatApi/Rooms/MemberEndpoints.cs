@@ -41,9 +41,13 @@ internal static class MemberEndpoints
             return RoomEndpoints.UnknownUser("userId", userId);
         }
 
-        if (!await rooms.AddMemberAsync(id, userId, timeProvider.GetUtcNow(), cancellationToken))
+        switch (await rooms.AddMemberAsync(id, userId, timeProvider.GetUtcNow(), cancellationToken))
         {
-            return Problems.Conflict("already_member", $"User '{userId}' already is a member of room '{id}'.");
+            case WriteResult.Duplicate:
+                return Problems.Conflict("already_member", $"User '{userId}' already is a member of room '{id}'.");
+            case WriteResult.NotFound:
+                // The room or the user was deleted since the checks above.
+                return await rooms.ExistsAsync(id, cancellationToken) ? RoomEndpoints.UnknownUser("userId", userId) : RoomEndpoints.RoomNotFound(id);
         }
 
         // Read back rather than assemble, so the response shows what is stored (and a concurrent delete shows as 404).

@@ -39,9 +39,12 @@ internal static class RoomEndpoints
 
         var now = timeProvider.GetUtcNow();
         var room = new RoomRecord(Guid.CreateVersion7(now), request.Name!, RoomRules.NormalizeDescription(request.Description), creator, now, now);
-        return await rooms.CreateAsync(room, cancellationToken) == WriteResult.Duplicate
-            ? NameTaken(room.Name)
-            : TypedResults.Created($"/api/v1/rooms/{room.Id}", RoomResponse.From(room));
+        return await rooms.CreateAsync(room, cancellationToken) switch
+        {
+            WriteResult.Success => TypedResults.Created($"/api/v1/rooms/{room.Id}", RoomResponse.From(room)),
+            WriteResult.Duplicate => NameTaken(room.Name),
+            _ => UnknownUser("createdBy", creator),
+        };
     }
 
     private static async Task<Results<Ok<PageResponse<RoomResponse>>, ValidationProblem>> ListAsync(

@@ -26,6 +26,11 @@ internal sealed class SqliteRoomRepository(SqliteConnectionFactory connections) 
             {
                 return WriteResult.Duplicate;
             }
+            catch (SqliteException exception) when (exception.SqliteExtendedErrorCode == ForeignKeyViolation)
+            {
+                // The creator was deleted after the endpoint checked them.
+                return WriteResult.NotFound;
+            }
         }
 
         if (room.CreatedBy is { } creator)
@@ -101,18 +106,27 @@ internal sealed class SqliteRoomRepository(SqliteConnectionFactory connections) 
         return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
     }
 
-    public async Task<bool> AddMemberAsync(Guid roomId, Guid userId, DateTimeOffset joinedAt, CancellationToken cancellationToken)
+    public async Task<WriteResult> AddMemberAsync(Guid roomId, Guid userId, DateTimeOffset joinedAt, CancellationToken cancellationToken)
     {
         await using var connection = await connections.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
-        command.CommandText = """
-            INSERT INTO room_members (room_id, user_id, joined_at) VALUES ($roomId, $userId, $joinedAt)
-            ON CONFLICT (room_id, user_id) DO NOTHING;
-            """;
+        command.CommandText = "INSERT INTO room_members (room_id, user_id, joined_at) VALUES ($roomId, $userId, $joinedAt);";
         command.Parameters.AddWithValue("$roomId", Text(roomId));
         command.Parameters.AddWithValue("$userId", Text(userId));
         command.Parameters.AddWithValue("$joinedAt", joinedAt.UtcTicks);
-        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+        try
+        {
+            await command.ExecuteNonQueryAsync(cancellationToken);
+            return WriteResult.Success;
+        }
+        catch (SqliteException exception) when (exception.SqliteExtendedErrorCode == PrimaryKeyViolation)
+        {
+            return WriteResult.Duplicate;
+        }
+        catch (SqliteException exception) when (exception.SqliteExtendedErrorCode == ForeignKeyViolation)
+        {
+            return WriteResult.NotFound;
+        }
     }
 
     public async Task<MemberRecord?> GetMemberAsync(Guid roomId, Guid userId, CancellationToken cancellationToken)

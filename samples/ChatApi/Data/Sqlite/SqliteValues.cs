@@ -13,6 +13,12 @@ internal static class SqliteValues
     /// <summary>SQLITE_CONSTRAINT_UNIQUE: a unique index rejected the row.</summary>
     public const int UniqueViolation = 2067;
 
+    /// <summary>SQLITE_CONSTRAINT_PRIMARYKEY: the primary key already exists.</summary>
+    public const int PrimaryKeyViolation = 1555;
+
+    /// <summary>SQLITE_CONSTRAINT_FOREIGNKEY: a referenced row does not exist (any more).</summary>
+    public const int ForeignKeyViolation = 787;
+
     public static string Text(Guid id) => id.ToString("D", CultureInfo.InvariantCulture);
 
     public static object Text(Guid? id) => id is { } value ? Text(value) : DBNull.Value;
