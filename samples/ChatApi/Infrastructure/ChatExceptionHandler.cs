@@ -53,10 +53,13 @@ internal sealed partial class ChatExceptionHandler(IProblemDetailsService proble
     {
         if (exception.InnerException is JsonException json)
         {
+            // JsonException.Path is where reading stopped ("$.username"): report it under the field's JSON name.
             var field = json.Path is null or "$" ? "$" : json.Path.StartsWith("$.", StringComparison.Ordinal) ? json.Path[2..] : json.Path;
             return new HttpValidationProblemDetails(new Dictionary<string, string[]>
             {
-                [field] = [json.Path is null ? "The body is not valid JSON." : "The value is not valid JSON or has the wrong JSON type for this field."],
+                [field] = [field == "$"
+                    ? "The body is not valid JSON or not a JSON object."
+                    : "The value is not valid JSON or has the wrong JSON type for this field."],
             })
             {
                 Status = StatusCodes.Status400BadRequest,

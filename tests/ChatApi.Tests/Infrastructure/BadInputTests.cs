@@ -49,6 +49,14 @@ public sealed class BadInputTests(ChatApiFactory factory) : IClassFixture<ChatAp
     }
 
     [Fact]
+    public async Task ArrayInsteadOfObject_ReportsTheBodyItself()
+    {
+        var problem = await _client.PostRawAsync("/api/v1/users", "[]").ExpectValidationProblemAsync("$");
+
+        Assert.Contains("JSON object", problem.GetProperty("errors").GetProperty("$")[0].GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task NullBody_Returns400Problem()
     {
         await _client.PostRawAsync("/api/v1/users", "null").ExpectProblemAsync(HttpStatusCode.BadRequest);
