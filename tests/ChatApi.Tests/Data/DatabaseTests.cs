@@ -29,7 +29,7 @@ public sealed class DatabaseTests : IDisposable
     }
 
     [Fact]
-    public async Task Migrate_TurnsOnWalAndEveryConnectionEnforcesForeignKeys()
+    public async Task Migrate_TurnsOnWal_AndEveryConnectionEnforcesForeignKeysWithNormalSync()
     {
         var database = CreateDatabase(out var connections);
 
@@ -37,6 +37,7 @@ public sealed class DatabaseTests : IDisposable
 
         Assert.Equal("wal", await ScalarAsync(connections, "PRAGMA journal_mode;"));
         Assert.Equal(1L, await ScalarAsync(connections, "PRAGMA foreign_keys;"));
+        Assert.Equal(1L, await ScalarAsync(connections, "PRAGMA synchronous;"));
         var exception = await Assert.ThrowsAsync<SqliteException>(() => ScalarAsync(
             connections,
             $"INSERT INTO room_members (room_id, user_id, joined_at) VALUES ('{Guid.NewGuid()}', '{Guid.NewGuid()}', 0);"));
