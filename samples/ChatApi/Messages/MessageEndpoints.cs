@@ -1,5 +1,6 @@
 using ChatApi.Data;
 using ChatApi.Infrastructure;
+using ChatApi.Users;
 using ChatApi.Rooms;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -47,7 +48,7 @@ internal static class MessageEndpoints
         var userId = request.UserId!.Value;
         if (!await users.ExistsAsync(userId, cancellationToken))
         {
-            return RoomEndpoints.UnknownUser("userId", userId);
+            return UserEndpoints.UnknownUser("userId", userId);
         }
 
         var now = timeProvider.GetUtcNow();

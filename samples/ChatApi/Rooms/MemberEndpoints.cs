@@ -1,5 +1,6 @@
 using ChatApi.Data;
 using ChatApi.Infrastructure;
+using ChatApi.Users;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace ChatApi.Rooms;
@@ -38,7 +39,7 @@ internal static class MemberEndpoints
         var userId = request.UserId!.Value;
         if (!await users.ExistsAsync(userId, cancellationToken))
         {
-            return RoomEndpoints.UnknownUser("userId", userId);
+            return UserEndpoints.UnknownUser("userId", userId);
         }
 
         switch (await rooms.AddMemberAsync(id, userId, timeProvider.GetUtcNow(), cancellationToken))
@@ -47,7 +48,7 @@ internal static class MemberEndpoints
                 return Problems.Conflict("already_member", $"User '{userId}' already is a member of room '{id}'.");
             case WriteResult.NotFound:
                 // The room or the user was deleted since the checks above.
-                return await rooms.ExistsAsync(id, cancellationToken) ? RoomEndpoints.UnknownUser("userId", userId) : RoomEndpoints.RoomNotFound(id);
+                return await rooms.ExistsAsync(id, cancellationToken) ? UserEndpoints.UnknownUser("userId", userId) : RoomEndpoints.RoomNotFound(id);
         }
 
         // Read back rather than assemble, so the response shows what is stored (and a concurrent delete shows as 404).

@@ -1,5 +1,6 @@
 using ChatApi.Data;
 using ChatApi.Infrastructure;
+using ChatApi.Users;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace ChatApi.Rooms;
@@ -34,7 +35,7 @@ internal static class RoomEndpoints
         var creator = request.CreatedBy!.Value;
         if (!await users.ExistsAsync(creator, cancellationToken))
         {
-            return UnknownUser("createdBy", creator);
+            return UserEndpoints.UnknownUser("createdBy", creator);
         }
 
         var now = timeProvider.GetUtcNow();
@@ -43,7 +44,7 @@ internal static class RoomEndpoints
         {
             WriteResult.Success => TypedResults.Created($"/api/v1/rooms/{room.Id}", RoomResponse.From(room)),
             WriteResult.Duplicate => NameTaken(room.Name),
-            _ => UnknownUser("createdBy", creator),
+            _ => UserEndpoints.UnknownUser("createdBy", creator),
         };
     }
 
@@ -93,10 +94,6 @@ internal static class RoomEndpoints
         await rooms.DeleteAsync(id, cancellationToken) ? TypedResults.NoContent() : RoomNotFound(id);
 
     internal static ProblemHttpResult RoomNotFound(Guid id) => Problems.NotFound("room_not_found", $"There is no room with id '{id}'.");
-
-    /// <summary>A well-formed body that names a user who does not exist: the request cannot be processed (422), the URL was fine.</summary>
-    internal static ProblemHttpResult UnknownUser(string field, Guid id) =>
-        Problems.Unprocessable("unknown_user", $"'{field}' names user '{id}', who does not exist.");
 
     private static ProblemHttpResult NameTaken(string name) => Problems.Conflict("room_name_taken", $"The room name '{name}' is already taken.");
 }

@@ -133,6 +133,10 @@ internal static class UserEndpoints
 
     internal static ProblemHttpResult UserNotFound(Guid id) => Problems.NotFound("user_not_found", $"There is no user with id '{id}'.");
 
+    /// <summary>A well-formed body that names a user who does not exist: the request cannot be processed (422), the URL was fine.</summary>
+    internal static ProblemHttpResult UnknownUser(string field, Guid id) =>
+        Problems.Unprocessable("unknown_user", $"'{field}' names user '{id}', who does not exist.");
+
     private static ProblemHttpResult UsernameTaken(string username) =>
         Problems.Conflict("username_taken", $"The username '{username}' is already taken.");
 }
