@@ -1,5 +1,8 @@
 using System.Net;
 using ChatApi.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Console;
+using Microsoft.Extensions.Options;
 
 namespace ChatApi.Tests.Infrastructure;
 
@@ -21,5 +24,16 @@ public sealed class RequestLoggingTests(ChatApiFactory factory) : IClassFixture<
         Assert.Equal(404, line.Properties["StatusCode"]);
         Assert.Equal(traceId, line.Properties["TraceId"]);
         Assert.IsType<double>(line.Properties["DurationMs"]);
+    }
+
+    [Fact]
+    public void ConsoleLogs_AreJsonWithScopes()
+    {
+        var console = factory.Services.GetRequiredService<IOptionsMonitor<ConsoleLoggerOptions>>().CurrentValue;
+        var json = factory.Services.GetRequiredService<IOptionsMonitor<JsonConsoleFormatterOptions>>().CurrentValue;
+
+        Assert.Equal(ConsoleFormatterNames.Json, console.FormatterName);
+        Assert.True(json.IncludeScopes);
+        Assert.True(json.UseUtcTimestamp);
     }
 }
