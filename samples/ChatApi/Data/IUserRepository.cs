@@ -1,0 +1,26 @@
+using ChatApi.Infrastructure;
+
+namespace ChatApi.Data;
+
+/// <summary>Stores users. Usernames are unique, compared case-insensitively.</summary>
+internal interface IUserRepository
+{
+    /// <returns><see cref="WriteResult.Duplicate"/> when the username is taken.</returns>
+    Task<WriteResult> CreateAsync(UserRecord user, CancellationToken cancellationToken);
+
+    Task<UserRecord?> GetAsync(Guid id, CancellationToken cancellationToken);
+
+    Task<bool> ExistsAsync(Guid id, CancellationToken cancellationToken);
+
+    /// <summary>Lists users by (creation time, id).</summary>
+    Task<Page<UserRecord>> ListAsync(PageRequest page, CancellationToken cancellationToken);
+
+    /// <summary>Overwrites username, e-mail, display name and update time.</summary>
+    Task<WriteResult> UpdateAsync(UserRecord user, CancellationToken cancellationToken);
+
+    /// <summary>Deletes the user and their memberships; their rooms and messages stay, without an author.</summary>
+    Task<bool> DeleteAsync(Guid id, CancellationToken cancellationToken);
+
+    /// <summary>Lists the rooms a user belongs to by (join time, room id).</summary>
+    Task<Page<UserRoomRecord>> ListRoomsAsync(Guid userId, PageRequest page, CancellationToken cancellationToken);
+}

@@ -1,0 +1,97 @@
+using ChatApi.Infrastructure;
+using Microsoft.Data.Sqlite;
+using static ChatApi.Data.Sqlite.SqliteValues;
+
+namespace ChatApi.Data.Sqlite;
+
+/// <summary>The ADO.NET implementation of <see cref="IMessageRepository"/>; every value is a SQL parameter.</summary>
+internal sealed class SqliteMessageRepository(SqliteConnectionFactory connections) : IMessageRepository
+{
+    private const string Columns = "id, room_id, author_id, content, created_at, edited_at, deleted_at";
+
+    public async Task<bool> CreateIfMemberAsync(MessageRecord message, CancellationToken cancellationToken)
+    {
+        await using var connection = await connections.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+
+        // One statement, so a member who leaves concurrently either posted before leaving or not at all.
+        command.CommandText = $"""
+            INSERT INTO messages ({Columns})
+            SELECT $id, $roomId, $authorId, $content, $createdAt, NULL, NULL
+            WHERE EXISTS (SELECT 1 FROM room_members WHERE room_id = $roomId AND user_id = $authorId);
+            """;
+        command.Parameters.AddWithValue("$id", Text(message.Id));
+        command.Parameters.AddWithValue("$roomId", Text(message.RoomId));
+        command.Parameters.AddWithValue("$authorId", Text(message.AuthorId));
+        command.Parameters.AddWithValue("$content", Nullable(message.Content));
+        command.Parameters.AddWithValue("$createdAt", message.CreatedAt.UtcTicks);
+        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+    }
+
+    public async Task<MessageRecord?> GetAsync(Guid roomId, Guid messageId, CancellationToken cancellationToken)
+    {
+        await using var connection = await connections.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT {Columns} FROM messages WHERE id = $id AND room_id = $roomId;";
+        command.Parameters.AddWithValue("$id", Text(messageId));
+        command.Parameters.AddWithValue("$roomId", Text(roomId));
+        return await command.ReadSingleAsync(Read, cancellationToken);
+    }
+
+    public async Task<Page<MessageRecord>> ListAsync(Guid roomId, PageRequest page, CancellationToken cancellationToken)
+    {
+        await using var connection = await connections.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"""
+            SELECT {Columns} FROM messages
+            WHERE room_id = $roomId AND (created_at, id) > ($afterTicks, $afterId)
+            ORDER BY created_at, id
+            LIMIT $limit;
+            """;
+        command.Parameters.AddWithValue("$roomId", Text(roomId));
+        command.AddPage(page);
+        var rows = await command.ReadAllAsync(Read, cancellationToken);
+        return Page<MessageRecord>.FromOverfetch(rows, page.First, m => new Cursor(m.CreatedAt.UtcTicks, m.Id));
+    }
+
+    public async Task<bool> EditAsync(Guid roomId, Guid messageId, Guid authorId, string content, DateTimeOffset editedAt, CancellationToken cancellationToken)
+    {
+        await using var connection = await connections.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = """
+            UPDATE messages SET content = $content, edited_at = $editedAt
+            WHERE id = $id AND room_id = $roomId AND author_id = $authorId AND deleted_at IS NULL;
+            """;
+        command.Parameters.AddWithValue("$id", Text(messageId));
+        command.Parameters.AddWithValue("$roomId", Text(roomId));
+        command.Parameters.AddWithValue("$authorId", Text(authorId));
+        command.Parameters.AddWithValue("$content", content);
+        command.Parameters.AddWithValue("$editedAt", editedAt.UtcTicks);
+        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+    }
+
+    public async Task<bool> DeleteAsync(Guid roomId, Guid messageId, DateTimeOffset deletedAt, CancellationToken cancellationToken)
+    {
+        await using var connection = await connections.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+
+        // COALESCE keeps the first deletion time, so repeating the DELETE is a no-op that still succeeds.
+        command.CommandText = """
+            UPDATE messages SET content = NULL, deleted_at = COALESCE(deleted_at, $deletedAt)
+            WHERE id = $id AND room_id = $roomId;
+            """;
+        command.Parameters.AddWithValue("$id", Text(messageId));
+        command.Parameters.AddWithValue("$roomId", Text(roomId));
+        command.Parameters.AddWithValue("$deletedAt", deletedAt.UtcTicks);
+        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+    }
+
+    private static MessageRecord Read(SqliteDataReader reader) => new(
+        reader.GetId(0),
+        reader.GetId(1),
+        reader.GetNullableId(2),
+        reader.GetNullableString(3),
+        reader.GetInstant(4),
+        reader.GetNullableInstant(5),
+        reader.GetNullableInstant(6));
+}

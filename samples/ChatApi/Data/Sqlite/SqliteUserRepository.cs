@@ -1,0 +1,123 @@
+using ChatApi.Infrastructure;
+using Microsoft.Data.Sqlite;
+using static ChatApi.Data.Sqlite.SqliteValues;
+
+namespace ChatApi.Data.Sqlite;
+
+/// <summary>The ADO.NET implementation of <see cref="IUserRepository"/>; every value is a SQL parameter.</summary>
+internal sealed class SqliteUserRepository(SqliteConnectionFactory connections) : IUserRepository
+{
+    private const string Columns = "id, username, email, display_name, created_at, updated_at";
+
+    public async Task<WriteResult> CreateAsync(UserRecord user, CancellationToken cancellationToken)
+    {
+        await using var connection = await connections.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"INSERT INTO users ({Columns}) VALUES ($id, $username, $email, $displayName, $createdAt, $updatedAt);";
+        Bind(command, user);
+        return await WriteAsync(command, cancellationToken);
+    }
+
+    public async Task<UserRecord?> GetAsync(Guid id, CancellationToken cancellationToken)
+    {
+        await using var connection = await connections.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT {Columns} FROM users WHERE id = $id;";
+        command.Parameters.AddWithValue("$id", Text(id));
+        return await command.ReadSingleAsync(Read, cancellationToken);
+    }
+
+    public async Task<bool> ExistsAsync(Guid id, CancellationToken cancellationToken)
+    {
+        await using var connection = await connections.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT EXISTS (SELECT 1 FROM users WHERE id = $id);";
+        command.Parameters.AddWithValue("$id", Text(id));
+        return (long)(await command.ExecuteScalarAsync(cancellationToken))! == 1;
+    }
+
+    public async Task<Page<UserRecord>> ListAsync(PageRequest page, CancellationToken cancellationToken)
+    {
+        await using var connection = await connections.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"""
+            SELECT {Columns} FROM users
+            WHERE (created_at, id) > ($afterTicks, $afterId)
+            ORDER BY created_at, id
+            LIMIT $limit;
+            """;
+        command.AddPage(page);
+        var rows = await command.ReadAllAsync(Read, cancellationToken);
+        return Page<UserRecord>.FromOverfetch(rows, page.First, u => new Cursor(u.CreatedAt.UtcTicks, u.Id));
+    }
+
+    public async Task<WriteResult> UpdateAsync(UserRecord user, CancellationToken cancellationToken)
+    {
+        await using var connection = await connections.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = """
+            UPDATE users SET username = $username, email = $email, display_name = $displayName, updated_at = $updatedAt
+            WHERE id = $id;
+            """;
+        Bind(command, user);
+        return await WriteAsync(command, cancellationToken);
+    }
+
+    public async Task<bool> DeleteAsync(Guid id, CancellationToken cancellationToken)
+    {
+        await using var connection = await connections.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "DELETE FROM users WHERE id = $id;";
+        command.Parameters.AddWithValue("$id", Text(id));
+        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+    }
+
+    public async Task<Page<UserRoomRecord>> ListRoomsAsync(Guid userId, PageRequest page, CancellationToken cancellationToken)
+    {
+        await using var connection = await connections.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = """
+            SELECT r.id, r.name, r.description, r.created_by, r.created_at, r.updated_at, m.joined_at
+            FROM room_members m JOIN rooms r ON r.id = m.room_id
+            WHERE m.user_id = $userId AND (m.joined_at, m.room_id) > ($afterTicks, $afterId)
+            ORDER BY m.joined_at, m.room_id
+            LIMIT $limit;
+            """;
+        command.Parameters.AddWithValue("$userId", Text(userId));
+        command.AddPage(page);
+        var rows = await command.ReadAllAsync(
+            r => new UserRoomRecord(SqliteRoomRepository.Read(r), r.GetInstant(6)),
+            cancellationToken);
+        return Page<UserRoomRecord>.FromOverfetch(rows, page.First, r => new Cursor(r.JoinedAt.UtcTicks, r.Room.Id));
+    }
+
+    private static void Bind(SqliteCommand command, UserRecord user)
+    {
+        command.Parameters.AddWithValue("$id", Text(user.Id));
+        command.Parameters.AddWithValue("$username", user.Username);
+        command.Parameters.AddWithValue("$email", user.Email);
+        command.Parameters.AddWithValue("$displayName", Nullable(user.DisplayName));
+        command.Parameters.AddWithValue("$createdAt", user.CreatedAt.UtcTicks);
+        command.Parameters.AddWithValue("$updatedAt", user.UpdatedAt.UtcTicks);
+    }
+
+    private static async Task<WriteResult> WriteAsync(SqliteCommand command, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await command.ExecuteNonQueryAsync(cancellationToken) == 1 ? WriteResult.Success : WriteResult.NotFound;
+        }
+        catch (SqliteException exception) when (exception.SqliteExtendedErrorCode == UniqueViolation)
+        {
+            return WriteResult.Duplicate;
+        }
+    }
+
+    private static UserRecord Read(SqliteDataReader reader) => new(
+        reader.GetId(0),
+        reader.GetString(1),
+        reader.GetString(2),
+        reader.GetNullableString(3),
+        reader.GetInstant(4),
+        reader.GetInstant(5));
+}

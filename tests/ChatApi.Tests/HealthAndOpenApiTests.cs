@@ -1,0 +1,80 @@
+using System.Net;
+
+namespace ChatApi.Tests;
+
+public sealed class HealthAndOpenApiTests(ChatApiFactory factory) : IClassFixture<ChatApiFactory>
+{
+    private readonly HttpClient _client = factory.CreateClient();
+
+    [Fact]
+    public async Task Live_Returns200Healthy()
+    {
+        var body = await _client.GetAsync("/health/live").ExpectAsync(HttpStatusCode.OK);
+
+        Assert.Equal("Healthy", body.GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public async Task Ready_QueriesTheDatabase()
+    {
+        var body = await _client.GetAsync("/health/ready").ExpectAsync(HttpStatusCode.OK);
+
+        Assert.Equal("Healthy", body.GetProperty("status").GetString());
+        var database = body.GetProperty("checks").GetProperty("database");
+        Assert.Equal("Healthy", database.GetProperty("status").GetString());
+        Assert.Equal("Schema version 1.", database.GetProperty("description").GetString());
+    }
+
+    [Fact]
+    public async Task OpenApi_ListsEveryPathAndOperation()
+    {
+        var document = await _client.GetAsync("/openapi/v1.json").ExpectAsync(HttpStatusCode.OK);
+
+        Assert.StartsWith("3.", document.GetProperty("openapi").GetString(), StringComparison.Ordinal);
+        var paths = document.GetProperty("paths");
+        var expected = new Dictionary<string, string[]>
+        {
+            ["/api/v1/users"] = ["get", "post"],
+            ["/api/v1/users/{id}"] = ["get", "put", "patch", "delete"],
+            ["/api/v1/users/{id}/rooms"] = ["get"],
+            ["/api/v1/rooms"] = ["get", "post"],
+            ["/api/v1/rooms/{id}"] = ["get", "patch", "delete"],
+            ["/api/v1/rooms/{id}/members"] = ["get", "post"],
+            ["/api/v1/rooms/{id}/members/{userId}"] = ["get", "delete"],
+            ["/api/v1/rooms/{id}/messages"] = ["get", "post"],
+            ["/api/v1/rooms/{id}/messages/{messageId}"] = ["get", "patch", "delete"],
+        };
+        foreach (var (path, methods) in expected)
+        {
+            Assert.True(paths.TryGetProperty(path, out var item), $"OpenAPI misses {path}");
+            foreach (var method in methods)
+            {
+                Assert.True(item.TryGetProperty(method, out _), $"OpenAPI misses {method} {path}");
+            }
+        }
+
+        var create = paths.GetProperty("/api/v1/users").GetProperty("post").GetProperty("responses");
+        foreach (var status in new[] { "201", "400", "409" })
+        {
+            Assert.True(create.TryGetProperty(status, out _), $"POST /api/v1/users documents no {status}");
+        }
+    }
+
+    [Fact]
+    public async Task OpenApi_DescribesPaginationParametersOfEveryList()
+    {
+        var document = await _client.GetAsync("/openapi/v1.json").ExpectAsync(HttpStatusCode.OK);
+        var paths = document.GetProperty("paths");
+
+        foreach (var path in new[] { "/api/v1/users", "/api/v1/users/{id}/rooms", "/api/v1/rooms", "/api/v1/rooms/{id}/members", "/api/v1/rooms/{id}/messages" })
+        {
+            var parameters = paths.GetProperty(path).GetProperty("get").GetProperty("parameters").EnumerateArray().ToList();
+            var first = Assert.Single(parameters, p => p.GetProperty("name").GetString() == "first");
+            Assert.Equal("integer", first.GetProperty("schema").GetProperty("type").GetString());
+            Assert.Equal(100, first.GetProperty("schema").GetProperty("maximum").GetInt32());
+            Assert.Equal(20, first.GetProperty("schema").GetProperty("default").GetInt32());
+            var after = Assert.Single(parameters, p => p.GetProperty("name").GetString() == "after");
+            Assert.Contains("endCursor", after.GetProperty("description").GetString(), StringComparison.Ordinal);
+        }
+    }
+}
