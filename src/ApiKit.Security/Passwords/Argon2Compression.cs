@@ -1,0 +1,233 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace ApiKit.Security.Passwords;
+
+/// <summary>
+/// Argon2's compression function G (RFC 9106 section 3.5): R = X xor Y, the BLAKE2b-based permutation P
+/// over the eight rows and then the eight columns of R, and the result xored with R (and, from the second
+/// pass on, with the block being overwritten). Two implementations: AVX2 and portable scalar.
+/// </summary>
+internal static unsafe class Argon2Compression
+{
+    public const int BlockWords = 128;
+
+    /// <summary>Gets whether the AVX2 implementation can run on this machine.</summary>
+    public static bool IsVectorized => Avx2.IsSupported;
+
+    /// <summary>
+    /// <c>next = G(prev, reference)</c>, or <c>next ^= G(prev, reference)</c> when <paramref name="withXor"/>.
+    /// <paramref name="next"/> may be the same block as <paramref name="reference"/> (address generation).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void FillBlock(ulong* prev, ulong* reference, ulong* next, bool withXor, bool vectorized)
+    {
+        if (vectorized && Avx2.IsSupported)
+        {
+            FillBlockAvx2(prev, reference, next, withXor);
+        }
+        else
+        {
+            FillBlockScalar(prev, reference, next, withXor);
+        }
+    }
+
+    public static void FillBlockScalar(ulong* prev, ulong* reference, ulong* next, bool withXor)
+    {
+        var r = stackalloc ulong[BlockWords];
+        var t = stackalloc ulong[BlockWords];
+        for (var i = 0; i < BlockWords; i++)
+        {
+            r[i] = reference[i] ^ prev[i];
+            t[i] = withXor ? r[i] ^ next[i] : r[i];
+        }
+
+        for (var i = 0; i < 8; i++)
+        {
+            var row = r + (16 * i);
+            RoundScalar(
+                ref row[0], ref row[1], ref row[2], ref row[3], ref row[4], ref row[5], ref row[6], ref row[7],
+                ref row[8], ref row[9], ref row[10], ref row[11], ref row[12], ref row[13], ref row[14], ref row[15]);
+        }
+
+        for (var i = 0; i < 8; i++)
+        {
+            var c = r + (2 * i);
+            RoundScalar(
+                ref c[0], ref c[1], ref c[16], ref c[17], ref c[32], ref c[33], ref c[48], ref c[49],
+                ref c[64], ref c[65], ref c[80], ref c[81], ref c[96], ref c[97], ref c[112], ref c[113]);
+        }
+
+        for (var i = 0; i < BlockWords; i++)
+        {
+            next[i] = t[i] ^ r[i];
+        }
+    }
+
+    public static void FillBlockAvx2(ulong* prev, ulong* reference, ulong* next, bool withXor)
+    {
+        // R lives on the stack as 32 vectors; the final xor re-reads X, Y (and the old block) rather than keeping a copy.
+        var r = stackalloc Vector256<ulong>[32];
+        for (var k = 0; k < 32; k++)
+        {
+            r[k] = Avx.LoadVector256(reference + (4 * k)) ^ Avx.LoadVector256(prev + (4 * k));
+        }
+
+        // Rows: row i is vectors 4i..4i+3, i.e. (v0..v3), (v4..v7), (v8..v11), (v12..v15); two rows at a time for ILP.
+        for (var i = 0; i < 8; i += 2)
+        {
+            var p = r + (4 * i);
+            Round2(ref p[0], ref p[1], ref p[2], ref p[3], ref p[4], ref p[5], ref p[6], ref p[7]);
+        }
+
+        // Columns: column 2j (low 128-bit halves) and 2j+1 (high halves) both live in vectors j, j+4, ..., j+28.
+        for (var j = 0; j < 4; j++)
+        {
+            var p = r + j;
+            var a0 = Avx2.Permute2x128(p[0], p[4], 0x20);
+            var a1 = Avx2.Permute2x128(p[0], p[4], 0x31);
+            var b0 = Avx2.Permute2x128(p[8], p[12], 0x20);
+            var b1 = Avx2.Permute2x128(p[8], p[12], 0x31);
+            var c0 = Avx2.Permute2x128(p[16], p[20], 0x20);
+            var c1 = Avx2.Permute2x128(p[16], p[20], 0x31);
+            var d0 = Avx2.Permute2x128(p[24], p[28], 0x20);
+            var d1 = Avx2.Permute2x128(p[24], p[28], 0x31);
+            Round2(ref a0, ref b0, ref c0, ref d0, ref a1, ref b1, ref c1, ref d1);
+            p[0] = Avx2.Permute2x128(a0, a1, 0x20);
+            p[4] = Avx2.Permute2x128(a0, a1, 0x31);
+            p[8] = Avx2.Permute2x128(b0, b1, 0x20);
+            p[12] = Avx2.Permute2x128(b0, b1, 0x31);
+            p[16] = Avx2.Permute2x128(c0, c1, 0x20);
+            p[20] = Avx2.Permute2x128(c0, c1, 0x31);
+            p[24] = Avx2.Permute2x128(d0, d1, 0x20);
+            p[28] = Avx2.Permute2x128(d0, d1, 0x31);
+        }
+
+        if (withXor)
+        {
+            for (var k = 0; k < 32; k++)
+            {
+                var x = Avx.LoadVector256(reference + (4 * k)) ^ Avx.LoadVector256(prev + (4 * k));
+                Avx.Store(next + (4 * k), x ^ r[k] ^ Avx.LoadVector256(next + (4 * k)));
+            }
+        }
+        else
+        {
+            for (var k = 0; k < 32; k++)
+            {
+                var x = Avx.LoadVector256(reference + (4 * k)) ^ Avx.LoadVector256(prev + (4 * k));
+                Avx.Store(next + (4 * k), x ^ r[k]);
+            }
+        }
+    }
+
+    /// <summary>Two independent BLAKE2b rounds (without message) on (a0..d0) and (a1..d1), interleaved.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Round2(
+        ref Vector256<ulong> a0, ref Vector256<ulong> b0, ref Vector256<ulong> c0, ref Vector256<ulong> d0,
+        ref Vector256<ulong> a1, ref Vector256<ulong> b1, ref Vector256<ulong> c1, ref Vector256<ulong> d1)
+    {
+        G2(ref a0, ref b0, ref c0, ref d0, ref a1, ref b1, ref c1, ref d1);
+
+        // Diagonalize: lane k then holds (v_k, v_4+(k+1)%4, v_8+(k+2)%4, v_12+(k+3)%4).
+        b0 = Avx2.Permute4x64(b0, 0x39);
+        c0 = Avx2.Permute4x64(c0, 0x4E);
+        d0 = Avx2.Permute4x64(d0, 0x93);
+        b1 = Avx2.Permute4x64(b1, 0x39);
+        c1 = Avx2.Permute4x64(c1, 0x4E);
+        d1 = Avx2.Permute4x64(d1, 0x93);
+
+        G2(ref a0, ref b0, ref c0, ref d0, ref a1, ref b1, ref c1, ref d1);
+
+        b0 = Avx2.Permute4x64(b0, 0x93);
+        c0 = Avx2.Permute4x64(c0, 0x4E);
+        d0 = Avx2.Permute4x64(d0, 0x39);
+        b1 = Avx2.Permute4x64(b1, 0x93);
+        c1 = Avx2.Permute4x64(c1, 0x4E);
+        d1 = Avx2.Permute4x64(d1, 0x39);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void G2(
+        ref Vector256<ulong> a0, ref Vector256<ulong> b0, ref Vector256<ulong> c0, ref Vector256<ulong> d0,
+        ref Vector256<ulong> a1, ref Vector256<ulong> b1, ref Vector256<ulong> c1, ref Vector256<ulong> d1)
+    {
+        a0 = BlaMka(a0, b0);
+        a1 = BlaMka(a1, b1);
+        d0 = Rotr32(d0 ^ a0);
+        d1 = Rotr32(d1 ^ a1);
+        c0 = BlaMka(c0, d0);
+        c1 = BlaMka(c1, d1);
+        b0 = Rotr24(b0 ^ c0);
+        b1 = Rotr24(b1 ^ c1);
+        a0 = BlaMka(a0, b0);
+        a1 = BlaMka(a1, b1);
+        d0 = Rotr16(d0 ^ a0);
+        d1 = Rotr16(d1 ^ a1);
+        c0 = BlaMka(c0, d0);
+        c1 = BlaMka(c1, d1);
+        b0 = Rotr63(b0 ^ c0);
+        b1 = Rotr63(b1 ^ c1);
+    }
+
+    /// <summary>x + y + 2 * lo32(x) * lo32(y), lane-wise.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<ulong> BlaMka(Vector256<ulong> x, Vector256<ulong> y)
+    {
+        var product = Avx2.Multiply(x.AsUInt32(), y.AsUInt32());
+        return x + y + product + product;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<ulong> Rotr32(Vector256<ulong> x) =>
+        Avx512F.VL.IsSupported ? Avx512F.VL.RotateRight(x, 32) : Avx2.Shuffle(x.AsUInt32(), 0xB1).AsUInt64();
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<ulong> Rotr24(Vector256<ulong> x) =>
+        Avx512F.VL.IsSupported
+            ? Avx512F.VL.RotateRight(x, 24)
+            : Avx2.Shuffle(x.AsByte(), Vector256.Create((byte)3, 4, 5, 6, 7, 0, 1, 2, 11, 12, 13, 14, 15, 8, 9, 10, 3, 4, 5, 6, 7, 0, 1, 2, 11, 12, 13, 14, 15, 8, 9, 10)).AsUInt64();
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<ulong> Rotr16(Vector256<ulong> x) =>
+        Avx512F.VL.IsSupported
+            ? Avx512F.VL.RotateRight(x, 16)
+            : Avx2.Shuffle(x.AsByte(), Vector256.Create((byte)2, 3, 4, 5, 6, 7, 0, 1, 10, 11, 12, 13, 14, 15, 8, 9, 2, 3, 4, 5, 6, 7, 0, 1, 10, 11, 12, 13, 14, 15, 8, 9)).AsUInt64();
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<ulong> Rotr63(Vector256<ulong> x) =>
+        Avx512F.VL.IsSupported ? Avx512F.VL.RotateRight(x, 63) : (x + x) ^ Avx2.ShiftRightLogical(x, 63);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void RoundScalar(
+        ref ulong v0, ref ulong v1, ref ulong v2, ref ulong v3, ref ulong v4, ref ulong v5, ref ulong v6, ref ulong v7,
+        ref ulong v8, ref ulong v9, ref ulong v10, ref ulong v11, ref ulong v12, ref ulong v13, ref ulong v14, ref ulong v15)
+    {
+        GScalar(ref v0, ref v4, ref v8, ref v12);
+        GScalar(ref v1, ref v5, ref v9, ref v13);
+        GScalar(ref v2, ref v6, ref v10, ref v14);
+        GScalar(ref v3, ref v7, ref v11, ref v15);
+        GScalar(ref v0, ref v5, ref v10, ref v15);
+        GScalar(ref v1, ref v6, ref v11, ref v12);
+        GScalar(ref v2, ref v7, ref v8, ref v13);
+        GScalar(ref v3, ref v4, ref v9, ref v14);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void GScalar(ref ulong a, ref ulong b, ref ulong c, ref ulong d)
+    {
+        a = BlaMka(a, b);
+        d = BitOperations.RotateRight(d ^ a, 32);
+        c = BlaMka(c, d);
+        b = BitOperations.RotateRight(b ^ c, 24);
+        a = BlaMka(a, b);
+        d = BitOperations.RotateRight(d ^ a, 16);
+        c = BlaMka(c, d);
+        b = BitOperations.RotateRight(b ^ c, 63);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ulong BlaMka(ulong x, ulong y) => x + y + (2 * (ulong)(uint)x * (uint)y);
+}
