@@ -34,6 +34,7 @@ internal static unsafe class Argon2Compression
         }
     }
 
+    [SkipLocalsInit]
     public static void FillBlockScalar(ulong* prev, ulong* reference, ulong* next, bool withXor)
     {
         var r = stackalloc ulong[BlockWords];
@@ -66,20 +67,33 @@ internal static unsafe class Argon2Compression
         }
     }
 
+    [SkipLocalsInit]
     public static void FillBlockAvx2(ulong* prev, ulong* reference, ulong* next, bool withXor)
     {
         // R lives on the stack as 32 vectors; the final xor re-reads X, Y (and the old block) rather than keeping a copy.
         var r = stackalloc Vector256<ulong>[32];
-        for (var k = 0; k < 32; k++)
-        {
-            r[k] = Avx.LoadVector256(reference + (4 * k)) ^ Avx.LoadVector256(prev + (4 * k));
-        }
 
-        // Rows: row i is vectors 4i..4i+3, i.e. (v0..v3), (v4..v7), (v8..v11), (v12..v15); two rows at a time for ILP.
-        for (var i = 0; i < 8; i += 2)
+        // Rows: row i is vectors 4i..4i+3, i.e. (v0..v3), (v4..v7), (v8..v11), (v12..v15); two rows at a time for ILP,
+        // straight from X xor Y in registers.
+        for (var k = 0; k < 32; k += 8)
         {
-            var p = r + (4 * i);
-            Round2(ref p[0], ref p[1], ref p[2], ref p[3], ref p[4], ref p[5], ref p[6], ref p[7]);
+            var a0 = Avx.LoadVector256(reference + (4 * k)) ^ Avx.LoadVector256(prev + (4 * k));
+            var b0 = Avx.LoadVector256(reference + (4 * k) + 4) ^ Avx.LoadVector256(prev + (4 * k) + 4);
+            var c0 = Avx.LoadVector256(reference + (4 * k) + 8) ^ Avx.LoadVector256(prev + (4 * k) + 8);
+            var d0 = Avx.LoadVector256(reference + (4 * k) + 12) ^ Avx.LoadVector256(prev + (4 * k) + 12);
+            var a1 = Avx.LoadVector256(reference + (4 * k) + 16) ^ Avx.LoadVector256(prev + (4 * k) + 16);
+            var b1 = Avx.LoadVector256(reference + (4 * k) + 20) ^ Avx.LoadVector256(prev + (4 * k) + 20);
+            var c1 = Avx.LoadVector256(reference + (4 * k) + 24) ^ Avx.LoadVector256(prev + (4 * k) + 24);
+            var d1 = Avx.LoadVector256(reference + (4 * k) + 28) ^ Avx.LoadVector256(prev + (4 * k) + 28);
+            Round2(ref a0, ref b0, ref c0, ref d0, ref a1, ref b1, ref c1, ref d1);
+            r[k] = a0;
+            r[k + 1] = b0;
+            r[k + 2] = c0;
+            r[k + 3] = d0;
+            r[k + 4] = a1;
+            r[k + 5] = b1;
+            r[k + 6] = c1;
+            r[k + 7] = d1;
         }
 
         // Columns: column 2j (low 128-bit halves) and 2j+1 (high halves) both live in vectors j, j+4, ..., j+28.
