@@ -8,29 +8,41 @@ namespace ApiKit.Security.Passwords;
 /// <summary>
 /// Argon2's compression function G (RFC 9106 section 3.5): R = X xor Y, the BLAKE2b-based permutation P
 /// over the eight rows and then the eight columns of R, and the result xored with R (and, from the second
-/// pass on, with the block being overwritten). Two implementations: AVX2 and portable scalar.
+/// pass on, with the block being overwritten). Implementations: AVX2 (with AVX-512VL rotates where available)
+/// and portable scalar.
 /// </summary>
 internal static unsafe class Argon2Compression
 {
     public const int BlockWords = 128;
 
-    /// <summary>Gets whether the AVX2 implementation can run on this machine.</summary>
-    public static bool IsVectorized => Avx2.IsSupported;
+    /// <summary>Gets the fastest engine this machine runs.</summary>
+    public static Argon2Engine Best { get; } =
+        Avx2.IsSupported && Avx512F.VL.IsSupported ? Argon2Engine.Avx512Rotate
+        : Avx2.IsSupported ? Argon2Engine.Avx2
+        : Argon2Engine.Scalar;
+
+    /// <summary>Gets every engine this machine can run, so that tests prove each one.</summary>
+    public static IReadOnlyList<Argon2Engine> Supported { get; } =
+        [Argon2Engine.Scalar, .. Avx2.IsSupported ? [Argon2Engine.Avx2] : Array.Empty<Argon2Engine>(), .. Best == Argon2Engine.Avx512Rotate ? [Argon2Engine.Avx512Rotate] : Array.Empty<Argon2Engine>()];
 
     /// <summary>
     /// <c>next = G(prev, reference)</c>, or <c>next ^= G(prev, reference)</c> when <paramref name="withXor"/>.
     /// <paramref name="next"/> may be the same block as <paramref name="reference"/> (address generation).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void FillBlock(ulong* prev, ulong* reference, ulong* next, bool withXor, bool vectorized)
+    public static void FillBlock(ulong* prev, ulong* reference, ulong* next, bool withXor, Argon2Engine engine)
     {
-        if (vectorized && Avx2.IsSupported)
+        switch (engine)
         {
-            FillBlockAvx2(prev, reference, next, withXor);
-        }
-        else
-        {
-            FillBlockScalar(prev, reference, next, withXor);
+            case Argon2Engine.Avx512Rotate when Avx512F.VL.IsSupported && Avx2.IsSupported:
+                FillBlockAvx2<Avx512Rotations>(prev, reference, next, withXor);
+                break;
+            case Argon2Engine.Avx2 or Argon2Engine.Avx512Rotate when Avx2.IsSupported:
+                FillBlockAvx2<Avx2Rotations>(prev, reference, next, withXor);
+                break;
+            default:
+                FillBlockScalar(prev, reference, next, withXor);
+                break;
         }
     }
 
@@ -68,7 +80,8 @@ internal static unsafe class Argon2Compression
     }
 
     [SkipLocalsInit]
-    public static void FillBlockAvx2(ulong* prev, ulong* reference, ulong* next, bool withXor)
+    private static void FillBlockAvx2<TRotations>(ulong* prev, ulong* reference, ulong* next, bool withXor)
+        where TRotations : struct, IRotations
     {
         // R lives on the stack as 32 vectors; the final xor re-reads X, Y (and the old block) rather than keeping a copy.
         var r = stackalloc Vector256<ulong>[32];
@@ -85,7 +98,7 @@ internal static unsafe class Argon2Compression
             var b1 = Avx.LoadVector256(reference + (4 * k) + 20) ^ Avx.LoadVector256(prev + (4 * k) + 20);
             var c1 = Avx.LoadVector256(reference + (4 * k) + 24) ^ Avx.LoadVector256(prev + (4 * k) + 24);
             var d1 = Avx.LoadVector256(reference + (4 * k) + 28) ^ Avx.LoadVector256(prev + (4 * k) + 28);
-            Round2(ref a0, ref b0, ref c0, ref d0, ref a1, ref b1, ref c1, ref d1);
+            Round2<TRotations>(ref a0, ref b0, ref c0, ref d0, ref a1, ref b1, ref c1, ref d1);
             r[k] = a0;
             r[k + 1] = b0;
             r[k + 2] = c0;
@@ -108,7 +121,7 @@ internal static unsafe class Argon2Compression
             var c1 = Avx2.Permute2x128(p[16], p[20], 0x31);
             var d0 = Avx2.Permute2x128(p[24], p[28], 0x20);
             var d1 = Avx2.Permute2x128(p[24], p[28], 0x31);
-            Round2(ref a0, ref b0, ref c0, ref d0, ref a1, ref b1, ref c1, ref d1);
+            Round2<TRotations>(ref a0, ref b0, ref c0, ref d0, ref a1, ref b1, ref c1, ref d1);
             p[0] = Avx2.Permute2x128(a0, a1, 0x20);
             p[4] = Avx2.Permute2x128(a0, a1, 0x31);
             p[8] = Avx2.Permute2x128(b0, b1, 0x20);
@@ -139,11 +152,12 @@ internal static unsafe class Argon2Compression
 
     /// <summary>Two independent BLAKE2b rounds (without message) on (a0..d0) and (a1..d1), interleaved.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Round2(
+    private static void Round2<TRotations>(
         ref Vector256<ulong> a0, ref Vector256<ulong> b0, ref Vector256<ulong> c0, ref Vector256<ulong> d0,
         ref Vector256<ulong> a1, ref Vector256<ulong> b1, ref Vector256<ulong> c1, ref Vector256<ulong> d1)
+        where TRotations : struct, IRotations
     {
-        G2(ref a0, ref b0, ref c0, ref d0, ref a1, ref b1, ref c1, ref d1);
+        G2<TRotations>(ref a0, ref b0, ref c0, ref d0, ref a1, ref b1, ref c1, ref d1);
 
         // Diagonalize: lane k then holds (v_k, v_4+(k+1)%4, v_8+(k+2)%4, v_12+(k+3)%4).
         b0 = Avx2.Permute4x64(b0, 0x39);
@@ -153,7 +167,7 @@ internal static unsafe class Argon2Compression
         c1 = Avx2.Permute4x64(c1, 0x4E);
         d1 = Avx2.Permute4x64(d1, 0x93);
 
-        G2(ref a0, ref b0, ref c0, ref d0, ref a1, ref b1, ref c1, ref d1);
+        G2<TRotations>(ref a0, ref b0, ref c0, ref d0, ref a1, ref b1, ref c1, ref d1);
 
         b0 = Avx2.Permute4x64(b0, 0x93);
         c0 = Avx2.Permute4x64(c0, 0x4E);
@@ -164,26 +178,27 @@ internal static unsafe class Argon2Compression
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void G2(
+    private static void G2<TRotations>(
         ref Vector256<ulong> a0, ref Vector256<ulong> b0, ref Vector256<ulong> c0, ref Vector256<ulong> d0,
         ref Vector256<ulong> a1, ref Vector256<ulong> b1, ref Vector256<ulong> c1, ref Vector256<ulong> d1)
+        where TRotations : struct, IRotations
     {
         a0 = BlaMka(a0, b0);
         a1 = BlaMka(a1, b1);
-        d0 = Rotr32(d0 ^ a0);
-        d1 = Rotr32(d1 ^ a1);
+        d0 = TRotations.Rotr32(d0 ^ a0);
+        d1 = TRotations.Rotr32(d1 ^ a1);
         c0 = BlaMka(c0, d0);
         c1 = BlaMka(c1, d1);
-        b0 = Rotr24(b0 ^ c0);
-        b1 = Rotr24(b1 ^ c1);
+        b0 = TRotations.Rotr24(b0 ^ c0);
+        b1 = TRotations.Rotr24(b1 ^ c1);
         a0 = BlaMka(a0, b0);
         a1 = BlaMka(a1, b1);
-        d0 = Rotr16(d0 ^ a0);
-        d1 = Rotr16(d1 ^ a1);
+        d0 = TRotations.Rotr16(d0 ^ a0);
+        d1 = TRotations.Rotr16(d1 ^ a1);
         c0 = BlaMka(c0, d0);
         c1 = BlaMka(c1, d1);
-        b0 = Rotr63(b0 ^ c0);
-        b1 = Rotr63(b1 ^ c1);
+        b0 = TRotations.Rotr63(b0 ^ c0);
+        b1 = TRotations.Rotr63(b1 ^ c1);
     }
 
     /// <summary>x + y + 2 * lo32(x) * lo32(y), lane-wise.</summary>
@@ -194,25 +209,51 @@ internal static unsafe class Argon2Compression
         return x + y + product + product;
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<ulong> Rotr32(Vector256<ulong> x) =>
-        Avx512F.VL.IsSupported ? Avx512F.VL.RotateRight(x, 32) : Avx2.Shuffle(x.AsUInt32(), 0xB1).AsUInt64();
+    /// <summary>The four BLAKE2b rotations; a type parameter so that the JIT specialises and inlines each variant.</summary>
+    private interface IRotations
+    {
+        static abstract Vector256<ulong> Rotr32(Vector256<ulong> x);
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<ulong> Rotr24(Vector256<ulong> x) =>
-        Avx512F.VL.IsSupported
-            ? Avx512F.VL.RotateRight(x, 24)
-            : Avx2.Shuffle(x.AsByte(), Vector256.Create((byte)3, 4, 5, 6, 7, 0, 1, 2, 11, 12, 13, 14, 15, 8, 9, 10, 3, 4, 5, 6, 7, 0, 1, 2, 11, 12, 13, 14, 15, 8, 9, 10)).AsUInt64();
+        static abstract Vector256<ulong> Rotr24(Vector256<ulong> x);
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<ulong> Rotr16(Vector256<ulong> x) =>
-        Avx512F.VL.IsSupported
-            ? Avx512F.VL.RotateRight(x, 16)
-            : Avx2.Shuffle(x.AsByte(), Vector256.Create((byte)2, 3, 4, 5, 6, 7, 0, 1, 10, 11, 12, 13, 14, 15, 8, 9, 2, 3, 4, 5, 6, 7, 0, 1, 10, 11, 12, 13, 14, 15, 8, 9)).AsUInt64();
+        static abstract Vector256<ulong> Rotr16(Vector256<ulong> x);
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<ulong> Rotr63(Vector256<ulong> x) =>
-        Avx512F.VL.IsSupported ? Avx512F.VL.RotateRight(x, 63) : (x + x) ^ Avx2.ShiftRightLogical(x, 63);
+        static abstract Vector256<ulong> Rotr63(Vector256<ulong> x);
+    }
+
+    /// <summary>AVX2 has no 64-bit rotate: dword shuffle, byte shuffles, and add-plus-shift.</summary>
+    private readonly struct Avx2Rotations : IRotations
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector256<ulong> Rotr32(Vector256<ulong> x) => Avx2.Shuffle(x.AsUInt32(), 0xB1).AsUInt64();
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector256<ulong> Rotr24(Vector256<ulong> x) =>
+            Avx2.Shuffle(x.AsByte(), Vector256.Create((byte)3, 4, 5, 6, 7, 0, 1, 2, 11, 12, 13, 14, 15, 8, 9, 10, 3, 4, 5, 6, 7, 0, 1, 2, 11, 12, 13, 14, 15, 8, 9, 10)).AsUInt64();
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector256<ulong> Rotr16(Vector256<ulong> x) =>
+            Avx2.Shuffle(x.AsByte(), Vector256.Create((byte)2, 3, 4, 5, 6, 7, 0, 1, 10, 11, 12, 13, 14, 15, 8, 9, 2, 3, 4, 5, 6, 7, 0, 1, 10, 11, 12, 13, 14, 15, 8, 9)).AsUInt64();
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector256<ulong> Rotr63(Vector256<ulong> x) => (x + x) ^ Avx2.ShiftRightLogical(x, 63);
+    }
+
+    /// <summary>AVX-512VL's vprorq rotates 256-bit vectors in one instruction.</summary>
+    private readonly struct Avx512Rotations : IRotations
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector256<ulong> Rotr32(Vector256<ulong> x) => Avx512F.VL.RotateRight(x, 32);
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector256<ulong> Rotr24(Vector256<ulong> x) => Avx512F.VL.RotateRight(x, 24);
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector256<ulong> Rotr16(Vector256<ulong> x) => Avx512F.VL.RotateRight(x, 16);
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector256<ulong> Rotr63(Vector256<ulong> x) => Avx512F.VL.RotateRight(x, 63);
+    }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void RoundScalar(
@@ -244,4 +285,17 @@ internal static unsafe class Argon2Compression
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static ulong BlaMka(ulong x, ulong y) => x + y + (2 * (ulong)(uint)x * (uint)y);
+}
+
+/// <summary>Which implementation of the compression function runs.</summary>
+internal enum Argon2Engine
+{
+    /// <summary>Portable 64-bit scalar code.</summary>
+    Scalar,
+
+    /// <summary>Vector256 with AVX2 instructions only.</summary>
+    Avx2,
+
+    /// <summary>Vector256 with AVX2, rotating with AVX-512VL's vprorq.</summary>
+    Avx512Rotate,
 }

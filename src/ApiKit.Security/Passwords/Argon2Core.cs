@@ -45,7 +45,7 @@ internal static unsafe class Argon2Core
         int lanes,
         Span<byte> tag,
         ulong[] memory,
-        bool vectorized)
+        Argon2Engine engine)
     {
         Debug.Assert(BitConverter.IsLittleEndian, "Blocks are read and written as little-endian words.");
         if (iterations < 1)
@@ -79,7 +79,7 @@ internal static unsafe class Argon2Core
         }
 
         var memoryBlocks = MemoryBlocks(memoryKiB, lanes);
-        var instance = new Instance(memoryBlocks, lanes, iterations, vectorized);
+        var instance = new Instance(memoryBlocks, lanes, iterations, engine);
 
         Span<byte> seed = stackalloc byte[Blake2b.MaxOutputBytes + 8];
         try
@@ -225,7 +225,7 @@ internal static unsafe class Argon2Core
             start = 2;
             if (dataIndependent)
             {
-                NextAddresses(input, address, zero, instance.Vectorized);
+                NextAddresses(input, address, zero, instance.Engine);
             }
         }
 
@@ -239,7 +239,7 @@ internal static unsafe class Argon2Core
             {
                 if (index % BlockWords == 0)
                 {
-                    NextAddresses(input, address, zero, instance.Vectorized);
+                    NextAddresses(input, address, zero, instance.Engine);
                 }
 
                 pseudoRandom = address[index % BlockWords];
@@ -253,15 +253,15 @@ internal static unsafe class Argon2Core
             var referenceIndex = IndexAlpha(instance, pass, slice, index, (uint)pseudoRandom, referenceLane == lane);
             var reference = blocks + ((((long)referenceLane * laneLength) + referenceIndex) * BlockWords);
             var current = laneStart + ((long)column * BlockWords);
-            Argon2Compression.FillBlock(prev, reference, current, withXor: pass != 0, instance.Vectorized);
+            Argon2Compression.FillBlock(prev, reference, current, withXor: pass != 0, instance.Engine);
         }
     }
 
-    private static void NextAddresses(ulong* input, ulong* address, ulong* zero, bool vectorized)
+    private static void NextAddresses(ulong* input, ulong* address, ulong* zero, Argon2Engine engine)
     {
         input[6]++;
-        Argon2Compression.FillBlock(zero, input, address, withXor: false, vectorized);
-        Argon2Compression.FillBlock(zero, address, address, withXor: false, vectorized);
+        Argon2Compression.FillBlock(zero, input, address, withXor: false, engine);
+        Argon2Compression.FillBlock(zero, address, address, withXor: false, engine);
     }
 
     private static int IndexAlpha(in Instance instance, int pass, int slice, int index, uint pseudoRandom, bool sameLane)
@@ -316,7 +316,7 @@ internal static unsafe class Argon2Core
         CryptographicOperations.ZeroMemory(MemoryMarshal.AsBytes(finalSpan));
     }
 
-    private readonly record struct Instance(int MemoryBlocks, int Lanes, int Passes, bool Vectorized)
+    private readonly record struct Instance(int MemoryBlocks, int Lanes, int Passes, Argon2Engine Engine)
     {
         public int LaneLength => MemoryBlocks / Lanes;
 

@@ -205,7 +205,7 @@ public sealed class Argon2idPasswordHasher : IDisposable
         var memory = _pool.Rent(words);
         try
         {
-            Argon2Core.Hash(buffer[..length], salt, [], [], iterations, memoryKiB, parallelism, tag, memory, Argon2Compression.IsVectorized);
+            Argon2Core.Hash(buffer[..length], salt, [], [], iterations, memoryKiB, parallelism, tag, memory, Argon2Compression.Best);
         }
         finally
         {

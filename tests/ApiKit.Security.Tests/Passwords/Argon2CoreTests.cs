@@ -4,13 +4,13 @@ namespace ApiKit.Security.Tests.Passwords;
 
 public sealed class Argon2CoreTests
 {
-    public static TheoryData<bool> Implementations =>
-        Argon2Compression.IsVectorized ? new TheoryData<bool> { false, true } : new TheoryData<bool> { false };
+    public static TheoryData<string> Engines => [.. Argon2Compression.Supported.Select(e => e.ToString())];
 
     [Theory]
-    [MemberData(nameof(Implementations))]
-    public void Hash_Rfc9106Section53Vector_Matches(bool vectorized)
+    [MemberData(nameof(Engines))]
+    public void Hash_Rfc9106Section53Vector_Matches(string engineName)
     {
+        var engine = Enum.Parse<Argon2Engine>(engineName);
         var password = Enumerable.Repeat((byte)0x01, 32).ToArray();
         var salt = Enumerable.Repeat((byte)0x02, 16).ToArray();
         var secret = Enumerable.Repeat((byte)0x03, 8).ToArray();
@@ -18,19 +18,16 @@ public sealed class Argon2CoreTests
         var tag = new byte[32];
         var memory = new ulong[Argon2Core.WorkingWords(32, 4)];
 
-        Argon2Core.Hash(password, salt, secret, associatedData, iterations: 3, memoryKiB: 32, lanes: 4, tag, memory, vectorized);
+        Argon2Core.Hash(password, salt, secret, associatedData, iterations: 3, memoryKiB: 32, lanes: 4, tag, memory, engine);
 
         Assert.Equal("0d640df58d78766c08c037a34a8b53c9d01ef0452d75b65eb52520e96b01e659", Convert.ToHexStringLower(tag));
     }
 
-    [Fact]
-    public unsafe void FillBlockAvx2_RandomBlocks_EqualsScalar()
+    [Theory]
+    [MemberData(nameof(Engines))]
+    public unsafe void FillBlock_RandomBlocks_EqualsScalar(string engineName)
     {
-        if (!Argon2Compression.IsVectorized)
-        {
-            return;
-        }
-
+        var engine = Enum.Parse<Argon2Engine>(engineName);
         var random = new Random(9106);
         for (var trial = 0; trial < 50; trial++)
         {
@@ -43,12 +40,19 @@ public sealed class Argon2CoreTests
             fixed (ulong* p = prev, r = reference, s = scalar, v = vector)
             {
                 Argon2Compression.FillBlockScalar(p, r, s, withXor);
-                Argon2Compression.FillBlockAvx2(p, r, v, withXor);
+                Argon2Compression.FillBlock(p, r, v, withXor, engine);
             }
 
             Assert.Equal(scalar, vector);
             Assert.NotEqual(next, scalar);
         }
+    }
+
+    [Fact]
+    public void Best_IsTheMostCapableSupportedEngine()
+    {
+        Assert.Contains(Argon2Engine.Scalar, Argon2Compression.Supported);
+        Assert.Equal(Argon2Compression.Supported[^1], Argon2Compression.Best);
     }
 
     private static ulong[] RandomBlock(Random random)
@@ -81,10 +85,10 @@ public sealed class Argon2CoreTests
         var memory = new ulong[Argon2Core.WorkingWords(64, 1)];
         var tag = new byte[32];
         var salt = new byte[16];
-        Assert.Throws<ArgumentOutOfRangeException>(() => Argon2Core.Hash([], salt, [], [], 0, 64, 1, tag, memory, false));
-        Assert.Throws<ArgumentOutOfRangeException>(() => Argon2Core.Hash([], salt, [], [], 1, 7, 1, tag, memory, false));
-        Assert.Throws<ArgumentOutOfRangeException>(() => Argon2Core.Hash([], new byte[7], [], [], 1, 64, 1, tag, memory, false));
-        Assert.Throws<ArgumentOutOfRangeException>(() => Argon2Core.Hash([], salt, [], [], 1, 64, 1, new byte[3], memory, false));
-        Assert.Throws<ArgumentException>(() => Argon2Core.Hash([], salt, [], [], 1, 128, 1, tag, memory, false));
+        Assert.Throws<ArgumentOutOfRangeException>(() => Argon2Core.Hash([], salt, [], [], 0, 64, 1, tag, memory, Argon2Engine.Scalar));
+        Assert.Throws<ArgumentOutOfRangeException>(() => Argon2Core.Hash([], salt, [], [], 1, 7, 1, tag, memory, Argon2Engine.Scalar));
+        Assert.Throws<ArgumentOutOfRangeException>(() => Argon2Core.Hash([], new byte[7], [], [], 1, 64, 1, tag, memory, Argon2Engine.Scalar));
+        Assert.Throws<ArgumentOutOfRangeException>(() => Argon2Core.Hash([], salt, [], [], 1, 64, 1, new byte[3], memory, Argon2Engine.Scalar));
+        Assert.Throws<ArgumentException>(() => Argon2Core.Hash([], salt, [], [], 1, 128, 1, tag, memory, Argon2Engine.Scalar));
     }
 }
