@@ -86,6 +86,13 @@ internal static unsafe class Argon2Compression
         // R lives on the stack as 32 vectors; the final xor re-reads X, Y (and the old block) rather than keeping a copy.
         var r = stackalloc Vector256<ulong>[32];
 
+        // The reference block is a random 1 KiB of memory: asking for all 16 cache lines at once overlaps their
+        // misses instead of waiting for them row by row.
+        for (var line = 0; line < BlockWords; line += 8)
+        {
+            Sse.Prefetch0(reference + line);
+        }
+
         // Rows: row i is vectors 4i..4i+3, i.e. (v0..v3), (v4..v7), (v8..v11), (v12..v15); two rows at a time for ILP,
         // straight from X xor Y in registers.
         for (var k = 0; k < 32; k += 8)
