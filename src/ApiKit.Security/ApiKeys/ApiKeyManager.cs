@@ -44,6 +44,13 @@ public sealed class ApiKeyManager
     /// </summary>
     public async ValueTask<ApiKeyValidationResult> ValidateAsync(string? key, CancellationToken cancellationToken = default)
     {
+        var result = await ValidateCoreAsync(key, cancellationToken).ConfigureAwait(false);
+        ApiKeyMetrics.Record(result.Status);
+        return result;
+    }
+
+    private async ValueTask<ApiKeyValidationResult> ValidateCoreAsync(string? key, CancellationToken cancellationToken)
+    {
         if (string.IsNullOrEmpty(key))
         {
             return new ApiKeyValidationResult(ApiKeyValidationStatus.Malformed, null);

@@ -59,6 +59,7 @@ public sealed class BackupCodeManager
         ArgumentException.ThrowIfNullOrEmpty(userId);
         if (await _guard.IsLockedOutAsync(userId, cancellationToken).ConfigureAwait(false))
         {
+            MfaMetrics.Record("backup_code", "locked_out");
             return BackupCodeRedemptionResult.LockedOut;
         }
 
@@ -66,10 +67,12 @@ public sealed class BackupCodeManager
         if (matched is not null && await _store.TryRemoveAsync(userId, matched, cancellationToken).ConfigureAwait(false))
         {
             await _guard.RecordSuccessAsync(userId, MfaMethod.BackupCode, cancellationToken).ConfigureAwait(false);
+            MfaMetrics.Record("backup_code", "success");
             return BackupCodeRedemptionResult.Success;
         }
 
         await _guard.RecordFailureAsync(userId, MfaMethod.BackupCode, cancellationToken).ConfigureAwait(false);
+        MfaMetrics.Record("backup_code", "invalid");
         return BackupCodeRedemptionResult.Invalid;
     }
 

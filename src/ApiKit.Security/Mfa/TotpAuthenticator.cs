@@ -101,12 +101,14 @@ public sealed class TotpAuthenticator
         ArgumentException.ThrowIfNullOrEmpty(userId);
         if (await _guard.IsLockedOutAsync(userId, cancellationToken).ConfigureAwait(false))
         {
+            MfaMetrics.Record("totp", "locked_out");
             return TotpVerificationResult.LockedOut;
         }
 
         var record = await _store.FindAsync(userId, cancellationToken).ConfigureAwait(false);
         if (record is null || record.IsConfirmed == confirming)
         {
+            MfaMetrics.Record("totp", "not_enrolled");
             return TotpVerificationResult.NotEnrolled;
         }
 
@@ -139,6 +141,12 @@ public sealed class TotpAuthenticator
             await _guard.RecordFailureAsync(userId, MfaMethod.Totp, cancellationToken).ConfigureAwait(false);
         }
 
+        MfaMetrics.Record("totp", result switch
+        {
+            TotpVerificationResult.Success => "success",
+            TotpVerificationResult.Replayed => "replayed",
+            _ => "invalid",
+        });
         return result;
     }
 

@@ -46,7 +46,7 @@ public sealed class Argon2idPasswordHasher : IDisposable
     public string Hash(string password)
     {
         CheckPasswordForHashing(password);
-        _gate.Wait();
+        Wait();
         try
         {
             return HashCore(password);
@@ -62,7 +62,7 @@ public sealed class Argon2idPasswordHasher : IDisposable
     public async ValueTask<string> HashAsync(string password, CancellationToken cancellationToken = default)
     {
         CheckPasswordForHashing(password);
-        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        await WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             return HashCore(password);
@@ -83,10 +83,11 @@ public sealed class Argon2idPasswordHasher : IDisposable
         ArgumentNullException.ThrowIfNull(password);
         if (!TryParseForVerification(password, encodedHash, out var parsed))
         {
+            PasswordHashingMetrics.Record("verify", "rejected");
             return PasswordVerificationResult.Failed;
         }
 
-        _gate.Wait();
+        Wait();
         try
         {
             return VerifyCore(password, parsed);
@@ -103,10 +104,11 @@ public sealed class Argon2idPasswordHasher : IDisposable
         ArgumentNullException.ThrowIfNull(password);
         if (!TryParseForVerification(password, encodedHash, out var parsed))
         {
+            PasswordHashingMetrics.Record("verify", "rejected");
             return PasswordVerificationResult.Failed;
         }
 
-        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        await WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             return VerifyCore(password, parsed);
@@ -130,6 +132,32 @@ public sealed class Argon2idPasswordHasher : IDisposable
         || parsed.Parallelism != _options.Parallelism
         || parsed.Salt.Length != _options.SaltLength
         || parsed.Hash.Length != _options.HashLength;
+
+    private void Wait()
+    {
+        PasswordHashingMetrics.Queued.Add(1);
+        try
+        {
+            _gate.Wait();
+        }
+        finally
+        {
+            PasswordHashingMetrics.Queued.Add(-1);
+        }
+    }
+
+    private async ValueTask WaitAsync(CancellationToken cancellationToken)
+    {
+        PasswordHashingMetrics.Queued.Add(1);
+        try
+        {
+            await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            PasswordHashingMetrics.Queued.Add(-1);
+        }
+    }
 
     private void CheckPasswordForHashing(string password)
     {
@@ -168,6 +196,7 @@ public sealed class Argon2idPasswordHasher : IDisposable
         try
         {
             Compute(password, salt, _options.Iterations, _options.MemoryKiB, _options.Parallelism, tag);
+            PasswordHashingMetrics.Record("hash", "success");
             return Argon2idHashString.Format(_options.MemoryKiB, _options.Iterations, _options.Parallelism, salt, tag);
         }
         finally
@@ -184,10 +213,13 @@ public sealed class Argon2idPasswordHasher : IDisposable
             Compute(password, parsed.Salt, parsed.Iterations, parsed.MemoryKiB, parsed.Parallelism, tag);
             if (!CryptographicOperations.FixedTimeEquals(tag, parsed.Hash))
             {
+                PasswordHashingMetrics.Record("verify", "failed");
                 return PasswordVerificationResult.Failed;
             }
 
-            return NeedsRehash(parsed) ? PasswordVerificationResult.SuccessRehashNeeded : PasswordVerificationResult.Success;
+            var rehash = NeedsRehash(parsed);
+            PasswordHashingMetrics.Record("verify", rehash ? "rehash_needed" : "success");
+            return rehash ? PasswordVerificationResult.SuccessRehashNeeded : PasswordVerificationResult.Success;
         }
         finally
         {
