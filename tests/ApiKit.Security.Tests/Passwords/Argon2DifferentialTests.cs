@@ -62,6 +62,23 @@ public sealed class Argon2DifferentialTests
         Assert.False(LibArgon2.VerifyEncoded(encoded, "password"u8));
     }
 
+    [Fact]
+    public void Verify_LibsodiumPhcString_SucceedsAndOurStringVerifiesInLibsodium()
+    {
+        var password = "libsodium interop ✓";
+        var utf8 = Encoding.UTF8.GetBytes(password);
+        var fromSodium = Libsodium.HashString(utf8, iterations: 2, memoryKiB: Argon2idDefaults.MinMemoryKiB);
+        using var hasher = new Argon2idPasswordHasher(Options.Create(new Argon2idOptions { MemoryKiB = Argon2idDefaults.MinMemoryKiB }));
+
+        Assert.StartsWith("$argon2id$v=19$m=7168,t=2,p=1$", fromSodium, StringComparison.Ordinal);
+        Assert.Equal(PasswordVerificationResult.Success, hasher.Verify(password, fromSodium));
+        Assert.Equal(PasswordVerificationResult.Failed, hasher.Verify(password + " ", fromSodium));
+
+        var ours = hasher.Hash(password);
+        Assert.True(Libsodium.Verify(ours, utf8));
+        Assert.False(Libsodium.Verify(ours, "other"u8));
+    }
+
     [Theory]
     [InlineData("password", "somesalt", 2, 10, 1, 32)]
     [InlineData("correct horse battery staple", "saltsaltsaltsalt", 3, 12, 2, 32)]
