@@ -19,7 +19,7 @@ public sealed class ApiKeyAuthenticationHandlerTests : IAsyncLifetime
 
     private ApiKeyManager Manager => _app.Services.GetRequiredService<ApiKeyManager>();
 
-    public async Task InitializeAsync() => (_app, _client) = await StartAsync(null);
+    public async Task InitializeAsync() => (_app, _client) = await StartAsync(null, problemDetails: true);
 
     public async Task DisposeAsync()
     {
@@ -27,12 +27,16 @@ public sealed class ApiKeyAuthenticationHandlerTests : IAsyncLifetime
         await _app.DisposeAsync();
     }
 
-    private async Task<(WebApplication App, HttpClient Client)> StartAsync(string? headerName)
+    private async Task<(WebApplication App, HttpClient Client)> StartAsync(string? headerName, bool problemDetails)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseTestServer();
         builder.Services.AddSingleton<TimeProvider>(_time);
-        builder.Services.AddProblemDetails();
+        if (problemDetails)
+        {
+            builder.Services.AddProblemDetails();
+        }
+
         builder.Services.AddInMemoryApiKeyStore();
         builder.Services.AddAuthentication(ApiKeyDefaults.AuthenticationScheme).AddApiKey(configure: o =>
         {
@@ -164,7 +168,7 @@ public sealed class ApiKeyAuthenticationHandlerTests : IAsyncLifetime
     [Fact]
     public async Task Get_ConfiguredHeaderName_IsUsed()
     {
-        var (app, client) = await StartAsync("Authorization-Key");
+        var (app, client) = await StartAsync("Authorization-Key", problemDetails: true);
         await using (app)
         {
             using (client)
@@ -174,6 +178,20 @@ public sealed class ApiKeyAuthenticationHandlerTests : IAsyncLifetime
                 using var viaDefault = await GetAsync(created.Key, ApiKeyDefaults.HeaderName, client);
                 Assert.Equal(HttpStatusCode.OK, viaCustom.StatusCode);
                 await AssertProblemAsync(viaDefault, "Authorization-Key");
+            }
+        }
+    }
+
+    [Fact]
+    public async Task Get_WithoutProblemDetailsService_StillReturns401Problem()
+    {
+        var (app, client) = await StartAsync(null, problemDetails: false);
+        await using (app)
+        {
+            using (client)
+            {
+                using var response = await GetAsync("apk_garbage", client: client);
+                await AssertProblemAsync(response, "malformed");
             }
         }
     }
