@@ -37,6 +37,8 @@ public sealed class ApiKeyManagerTests
         var stored = await _store.FindAsync(created.Record.KeyId, default);
         Assert.Equal(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.ASCII.GetBytes(created.Key)), stored!.KeyHash);
         Assert.DoesNotContain(created.Key[^38..], stored.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain(created.Key[^38..], created.ToString(), StringComparison.Ordinal);
+        Assert.Contains(created.Record.KeyId, created.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -51,6 +51,7 @@ public sealed class TotpAuthenticatorTests
         Assert.True(Base32.TryDecode(first.Secret, out var bytes));
         Assert.Equal(TotpDefaults.SecretLength, bytes.Length);
         Assert.NotEqual(first.Secret, second.Secret);
+        Assert.DoesNotContain(first.Secret, first.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]
