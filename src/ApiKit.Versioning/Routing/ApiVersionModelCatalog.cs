@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
@@ -13,84 +14,86 @@ internal sealed class ApiVersionModelCatalog
 {
     private readonly IServiceProvider _services;
     private readonly Lock _gate = new();
-    private Dictionary<Endpoint, ApiVersionModel?>? _models;
+    private readonly ConcurrentDictionary<Endpoint, ApiVersionModel?> _models = new();
+    private readonly Func<Endpoint, ApiVersionModel?> _create;
+    private Dictionary<string, List<EndpointDescription>>? _apis;
 
     public ApiVersionModelCatalog(IServiceProvider services, IOptions<ApiVersioningOptions> options)
     {
         _services = services;
+        _create = Create;
         Policies = new ApiVersionPolicyTable(options.Value);
     }
 
     public ApiVersionPolicyTable Policies { get; }
 
     /// <summary>Gets the model of <paramref name="endpoint"/>, or <see langword="null"/> when it is not versioned.</summary>
-    public ApiVersionModel? Get(Endpoint endpoint)
-    {
-        var models = Volatile.Read(ref _models) ?? Build();
-        if (models.TryGetValue(endpoint, out var model))
-        {
-            return model;
-        }
-
-        // An endpoint the data source did not list (a dynamic one): its API is itself alone.
-        return Describe(endpoint) is { } description ? CreateModel(description.Implemented, [description]) : null;
-    }
+    /// <remarks>
+    /// Models are cached per endpoint instance. Data sources may hand out new instances on each enumeration (minimal
+    /// APIs do), so the API an endpoint belongs to is found by its route template, never by instance.
+    /// </remarks>
+    public ApiVersionModel? Get(Endpoint endpoint) => _models.GetOrAdd(endpoint, _create);
 
     internal static bool IsVersioned(Endpoint endpoint) =>
         endpoint.Metadata.GetMetadata<ApiVersionAttribute>() is not null
         || endpoint.Metadata.GetMetadata<MapToApiVersionAttribute>() is not null;
 
-    private Dictionary<Endpoint, ApiVersionModel?> Build()
+    private ApiVersionModel? Create(Endpoint endpoint)
+    {
+        var description = Describe(endpoint);
+        if (description is null)
+        {
+            return null;
+        }
+
+        var apis = Volatile.Read(ref _apis) ?? BuildApis();
+        return apis.TryGetValue(ApiKey(endpoint), out var members)
+            ? CreateModel(description.Implemented, members)
+            : CreateModel(description.Implemented, [description]);
+    }
+
+    private Dictionary<string, List<EndpointDescription>> BuildApis()
     {
         lock (_gate)
         {
-            if (_models is { } built)
+            if (_apis is { } built)
             {
                 return built;
             }
 
             var dataSource = _services.GetService<EndpointDataSource>();
-            var endpoints = dataSource?.Endpoints ?? [];
-            var byApi = new Dictionary<string, List<EndpointDescription>>(StringComparer.OrdinalIgnoreCase);
-            var models = new Dictionary<Endpoint, ApiVersionModel?>(endpoints.Count);
-            foreach (var endpoint in endpoints)
+            var apis = new Dictionary<string, List<EndpointDescription>>(StringComparer.OrdinalIgnoreCase);
+            foreach (var endpoint in dataSource?.Endpoints ?? [])
             {
-                var description = Describe(endpoint);
-                models[endpoint] = null;
-                if (description is null)
+                if (Describe(endpoint) is not { } description)
                 {
                     continue;
                 }
 
                 var key = ApiKey(endpoint);
-                if (!byApi.TryGetValue(key, out var members))
+                if (!apis.TryGetValue(key, out var members))
                 {
                     members = [];
-                    byApi[key] = members;
+                    apis[key] = members;
                 }
 
                 members.Add(description);
             }
 
-            foreach (var members in byApi.Values)
-            {
-                foreach (var member in members)
+            // Endpoints can change at run time (MVC action descriptors, dynamic data sources): start over on next use.
+            dataSource?.GetChangeToken().RegisterChangeCallback(
+                static state =>
                 {
-                    models[member.Endpoint] = CreateModel(member.Implemented, members);
-                }
-            }
+                    var catalog = (ApiVersionModelCatalog)state!;
+                    Volatile.Write(ref catalog._apis, null);
+                    catalog._models.Clear();
+                },
+                this);
 
-            if (dataSource is not null)
-            {
-                // Endpoints can change at run time (MVC action descriptors, dynamic data sources): rebuild on next use.
-                dataSource.GetChangeToken().RegisterChangeCallback(static state => Volatile.Write(ref ((ApiVersionModelCatalog)state!)._models, null), this);
-            }
-
-            Volatile.Write(ref _models, models);
-            return models;
+            Volatile.Write(ref _apis, apis);
+            return apis;
         }
     }
-
     private ApiVersionModel CreateModel(ApiVersion[] implemented, List<EndpointDescription> api)
     {
         var supported = new SortedSet<ApiVersion>();
