@@ -39,7 +39,7 @@ internal static class ApiVersionErrorEndpoint
             Type = options.ProblemTypeBaseUri + Kebab(code),
             Title = title,
             Detail = detail,
-            Instance = context.Request.Path,
+            Instance = feature.OriginalPath ?? context.Request.Path.Value,
         };
         problem.Extensions["code"] = code;
         problem.Extensions["supportedVersions"] = feature.Model?.SupportedTexts ?? [];

@@ -176,6 +176,17 @@ public sealed class ErrorTests : IAsyncLifetime
         Assert.Equal("1.0, 2.0", TestApp.Header(response, "api-supported-versions"));
     }
 
+    [Theory]
+    [InlineData("/api/v2/users/nothing/here")]
+    [InlineData("/api/users/nothing/here")]
+    public async Task NotFound_UnderVersionedGroup_Is404WithoutVersionHeaders(string path)
+    {
+        // No endpoint matched, so there is no API whose versions could be reported: documented in the README.
+        using var response = await _client.GetAsync(path);
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Null(TestApp.Header(response, "api-supported-versions"));
+    }
+
     [Fact]
     public async Task MethodNotAllowed_UnderVersionedGroup_HasNoVersionHeaders()
     {
