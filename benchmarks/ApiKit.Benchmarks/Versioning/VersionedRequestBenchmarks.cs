@@ -12,6 +12,7 @@ namespace ApiKit.Benchmarks.Versioning;
 /// to the same handler, without versioning (baseline) and with versioning choosing between two endpoints that share
 /// the template by version, read from a header or from the URL segment.
 /// </summary>
+[MedianColumn]
 public class VersionedRequestBenchmarks
 {
     private WebApplication _plainApp = null!;
