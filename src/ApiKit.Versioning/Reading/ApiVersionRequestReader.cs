@@ -11,7 +11,10 @@ namespace ApiKit.Versioning;
 /// </summary>
 internal static class ApiVersionRequestReader
 {
-    public static ApiVersionReadResult Read(HttpContext context, ApiVersioningOptions options, CandidateSet? candidates)
+    public static ApiVersionReadResult Read(HttpContext context, ApiVersioningOptions options, CandidateSet? candidates) =>
+        Read(context, options, candidates, context.Features.Get<ApiVersioningFeature>());
+
+    public static ApiVersionReadResult Read(HttpContext context, ApiVersioningOptions options, CandidateSet? candidates, ApiVersioningFeature? feature)
     {
         var found = default(Accumulator);
         var readers = options.Readers;
@@ -19,7 +22,7 @@ internal static class ApiVersionRequestReader
 
         if ((readers & ApiVersionReaders.UrlSegment) != 0)
         {
-            if (context.Features.Get<ApiVersioningFeature>() is { HasUrlSegment: true } feature)
+            if (feature is { HasUrlSegment: true })
             {
                 found.Add(feature.UrlSegment, ApiVersionSources.UrlSegment);
             }

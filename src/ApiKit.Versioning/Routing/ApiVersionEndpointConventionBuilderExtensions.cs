@@ -28,6 +28,14 @@ public static class ApiVersionEndpointConventionBuilderExtensions
     /// <summary>Declares that the endpoints support <paramref name="version"/>, which is deprecated.</summary>
     /// <typeparam name="TBuilder">The builder type.</typeparam>
     /// <param name="builder">An endpoint or route group builder.</param>
+    /// <param name="version">The version, such as <c>1.0</c>.</param>
+    /// <returns>The builder.</returns>
+    public static TBuilder HasDeprecatedApiVersion<TBuilder>(this TBuilder builder, double version)
+        where TBuilder : IEndpointConventionBuilder => builder.HasDeprecatedApiVersion(new ApiVersion(version));
+
+    /// <summary>Declares that the endpoints support <paramref name="version"/>, which is deprecated.</summary>
+    /// <typeparam name="TBuilder">The builder type.</typeparam>
+    /// <param name="builder">An endpoint or route group builder.</param>
     /// <param name="version">The version.</param>
     /// <returns>The builder.</returns>
     public static TBuilder HasDeprecatedApiVersion<TBuilder>(this TBuilder builder, ApiVersion version)

@@ -50,7 +50,7 @@ internal sealed class ApiVersionMatcherPolicy : MatcherPolicy, IEndpointSelector
         ArgumentNullException.ThrowIfNull(httpContext);
         ArgumentNullException.ThrowIfNull(candidates);
 
-        var model = FirstVersionedModel(candidates);
+        var (model, first) = FirstVersionedModel(candidates);
         if (model is null)
         {
             // Only neutral or unversioned endpoints matched: versions do not matter here.
@@ -67,7 +67,7 @@ internal sealed class ApiVersionMatcherPolicy : MatcherPolicy, IEndpointSelector
         feature.Model = model;
         _stamper.Register(feature);
 
-        var read = ApiVersionRequestReader.Read(httpContext, _options, candidates);
+        var read = ApiVersionRequestReader.Read(httpContext, _options, candidates, feature);
         ApiVersion version;
         switch (read.Status)
         {
@@ -88,15 +88,16 @@ internal sealed class ApiVersionMatcherPolicy : MatcherPolicy, IEndpointSelector
         feature.RequestedVersion = version;
         feature.Policy = _catalog.Policies.Get(version);
 
-        var served = false;
-        for (var i = 0; i < candidates.Count; i++)
+        // Candidates before the first versioned one are unversioned (or invalid already), so they serve any version.
+        var served = first > 0 && AnyValidBefore(candidates, first);
+        for (var i = first; i < candidates.Count; i++)
         {
             if (!candidates.IsValidCandidate(i))
             {
                 continue;
             }
 
-            var candidateModel = _catalog.Get(candidates[i].Endpoint);
+            var candidateModel = i == first ? model : _catalog.Get(candidates[i].Endpoint);
             if (candidateModel is null || candidateModel.Implements(version))
             {
                 served = true;
@@ -120,6 +121,19 @@ internal sealed class ApiVersionMatcherPolicy : MatcherPolicy, IEndpointSelector
         return Task.CompletedTask;
     }
 
+    private static bool AnyValidBefore(CandidateSet candidates, int end)
+    {
+        for (var i = 0; i < end; i++)
+        {
+            if (candidates.IsValidCandidate(i))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>An unknown version that came only by media type is a content negotiation failure (RFC 9110 15.5.7, 15.5.16).</summary>
     private static int UnsupportedStatus(ApiVersionSources sources) => sources switch
     {
@@ -136,16 +150,17 @@ internal sealed class ApiVersionMatcherPolicy : MatcherPolicy, IEndpointSelector
         return Task.CompletedTask;
     }
 
-    private ApiVersionModel? FirstVersionedModel(CandidateSet candidates)
+    /// <summary>Finds the first valid candidate that is versioned; the ones before it are unversioned and stay valid.</summary>
+    private (ApiVersionModel? Model, int Index) FirstVersionedModel(CandidateSet candidates)
     {
         for (var i = 0; i < candidates.Count; i++)
         {
             if (candidates.IsValidCandidate(i) && _catalog.Get(candidates[i].Endpoint) is { } model)
             {
-                return model;
+                return (model, i);
             }
         }
 
-        return null;
+        return (null, -1);
     }
 }
