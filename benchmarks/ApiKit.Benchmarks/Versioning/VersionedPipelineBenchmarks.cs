@@ -4,6 +4,8 @@ using BenchmarkDotNet.Attributes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.AspNetCore.Routing.Matching;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace ApiKit.Benchmarks.Versioning;
@@ -14,23 +16,31 @@ namespace ApiKit.Benchmarks.Versioning;
 /// and the response's OnStarting callbacks run as a server would run them, so the version headers are written.
 /// No thread hops, so it is steadier on a shared machine, and the relative cost of versioning is larger.
 /// </summary>
+[MinColumn]
 [MedianColumn]
 public class VersionedPipelineBenchmarks
 {
     private RequestDelegate _plain = null!;
+    private RequestDelegate _noopPolicy = null!;
     private RequestDelegate _versioned = null!;
     private IServiceProvider _plainServices = null!;
+    private IServiceProvider _noopPolicyServices = null!;
     private IServiceProvider _versionedServices = null!;
 
     [GlobalSetup]
     public void Setup()
     {
-        (_plain, _plainServices) = Build(versioned: false);
-        (_versioned, _versionedServices) = Build(versioned: true);
+        (_plain, _plainServices) = Build(versioned: false, noopPolicy: false);
+        (_noopPolicy, _noopPolicyServices) = Build(versioned: false, noopPolicy: true);
+        (_versioned, _versionedServices) = Build(versioned: true, noopPolicy: false);
     }
 
     [Benchmark(Baseline = true)]
     public Task Unversioned() => InvokeAsync(_plain, _plainServices, "/api/users", "2.0");
+
+    /// <summary>The routing cost any endpoint selector policy brings (candidate set, policy dispatch), for reference.</summary>
+    [Benchmark]
+    public Task Unversioned_WithNoOpSelectorPolicy() => InvokeAsync(_noopPolicy, _noopPolicyServices, "/api/users", "2.0");
 
     [Benchmark]
     public Task Versioned_Header() => InvokeAsync(_versioned, _versionedServices, "/api/users", "2.0");
@@ -59,9 +69,14 @@ public class VersionedPipelineBenchmarks
         }
     }
 
-    private static (RequestDelegate Pipeline, IServiceProvider Services) Build(bool versioned)
+    private static (RequestDelegate Pipeline, IServiceProvider Services) Build(bool versioned, bool noopPolicy)
     {
         var services = new ServiceCollection().AddLogging().AddRouting();
+        if (noopPolicy)
+        {
+            services.AddSingleton<MatcherPolicy, NoOpSelectorPolicy>();
+        }
+
         services.AddSingleton(new DiagnosticListener("Microsoft.AspNetCore"));
         if (versioned)
         {
@@ -90,6 +105,15 @@ public class VersionedPipelineBenchmarks
             }
         });
         return (app.Build(), provider);
+    }
+
+    private sealed class NoOpSelectorPolicy : MatcherPolicy, IEndpointSelectorPolicy
+    {
+        public override int Order => 0;
+
+        public bool AppliesToEndpoints(IReadOnlyList<Endpoint> endpoints) => true;
+
+        public Task ApplyAsync(HttpContext httpContext, CandidateSet candidates) => Task.CompletedTask;
     }
 
     private sealed class StartingResponseFeature : HttpResponseFeature

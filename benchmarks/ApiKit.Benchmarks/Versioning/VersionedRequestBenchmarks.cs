@@ -12,6 +12,7 @@ namespace ApiKit.Benchmarks.Versioning;
 /// to the same handler, without versioning (baseline) and with versioning choosing between two endpoints that share
 /// the template by version, read from a header or from the URL segment.
 /// </summary>
+[MinColumn]
 [MedianColumn]
 public class VersionedRequestBenchmarks
 {

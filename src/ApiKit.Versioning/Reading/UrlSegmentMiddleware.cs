@@ -11,17 +11,17 @@ namespace ApiKit.Versioning;
 internal sealed class UrlSegmentMiddleware
 {
     private readonly RequestDelegate _next;
-    private readonly IOptionsMonitor<ApiVersioningOptions> _options;
+    private readonly ApiVersioningOptions _options;
 
-    public UrlSegmentMiddleware(RequestDelegate next, IOptionsMonitor<ApiVersioningOptions> options)
+    public UrlSegmentMiddleware(RequestDelegate next, IOptions<ApiVersioningOptions> options)
     {
         _next = next;
-        _options = options;
+        _options = options.Value;
     }
 
     public Task InvokeAsync(HttpContext context)
     {
-        var options = _options.CurrentValue;
+        var options = _options;
         if ((options.Readers & ApiVersionReaders.UrlSegment) != 0 && !string.IsNullOrEmpty(options.UrlSegmentPrefix))
         {
             TryRemoveVersionSegment(context, options.UrlSegmentPrefix);
