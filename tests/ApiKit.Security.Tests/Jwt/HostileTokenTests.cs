@@ -174,7 +174,7 @@ public sealed class HostileTokenTests
                 token = kit.Forge(kit.DefaultHeader(kid: "key-2"), payload);
                 break;
             case "swapped-kid-same-algorithm":
-                kit.Ring.AddVerificationKey(JwtSigningKey.Generate("key-2", JwsAlgorithm.RS256));
+                kit.Ring.AddVerificationKey(TestKeys.Rsa("key-2", JwsAlgorithm.RS256, index: 1));
                 token = kit.Forge(kit.DefaultHeader(kid: "key-2"), payload);
                 break;
             case "unknown-kid":

@@ -14,7 +14,7 @@ internal sealed class JwtTestKit
     public JwtTestKit(JwsAlgorithm algorithm = JwsAlgorithm.RS256, Action<JwtOptions>? configure = null, JwtSigningKey? key = null, DateTimeOffset? start = null)
     {
         Time = start is { } s ? new ManualTimeProvider(s) : new ManualTimeProvider();
-        Key = key ?? JwtSigningKey.Generate("key-1", algorithm);
+        Key = key ?? TestKeys.Create("key-1", algorithm);
         Ring = new JwtKeyRing(Key, Time);
         Options = new JwtOptions { Issuer = Issuer };
         Options.Audiences.Add(Audience);
