@@ -78,7 +78,8 @@ internal sealed partial class SecurityHeadersMiddleware
 
     private CompiledSecurityHeaders Resolve(HttpContext context)
     {
-        if (context.GetEndpoint()?.Metadata.GetMetadata<SecurityHeadersPolicyAttribute>() is not { } selected)
+        // Without named policies there is nothing to select, so skip the endpoint lookup.
+        if (_named.Count == 0 || context.GetEndpoint()?.Metadata.GetMetadata<SecurityHeadersPolicyAttribute>() is not { } selected)
         {
             return _default;
         }

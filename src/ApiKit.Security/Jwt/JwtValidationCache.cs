@@ -19,10 +19,16 @@ internal sealed class JwtValidationCache
 
     public int Count => Volatile.Read(ref _count);
 
+    [ThreadStatic]
+    private static IncrementalHash? _threadSha256;
+
     public static TokenHash Hash(ReadOnlySpan<byte> asciiToken)
     {
+        // A reused per-thread hash object skips the native context set-up a one-shot SHA256.HashData pays on every call.
+        var sha256 = _threadSha256 ??= IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         Span<byte> digest = stackalloc byte[SHA256.HashSizeInBytes];
-        SHA256.HashData(asciiToken, digest);
+        sha256.AppendData(asciiToken);
+        sha256.GetHashAndReset(digest);
         var words = MemoryMarshal.Cast<byte, ulong>(digest);
         return new TokenHash(words[0], words[1], words[2], words[3]);
     }
