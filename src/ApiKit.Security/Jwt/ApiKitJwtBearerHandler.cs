@@ -44,6 +44,7 @@ internal sealed partial class ApiKitJwtBearerHandler : AuthenticationHandler<Api
         }
 
         var result = _validator.Validate(value[7..].Trim(' '));
+        JwtTelemetry.RecordAuthentication(result.Error);
         if (!result.IsValid)
         {
             _error = result.Error;

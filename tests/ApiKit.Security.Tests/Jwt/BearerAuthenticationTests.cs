@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Security.Claims;
@@ -117,6 +118,37 @@ public sealed class BearerAuthenticationTests : IAsyncLifetime
         var challenge = response.Headers.WwwAuthenticate.ToString();
         Assert.Contains("error=\"invalid_token\"", challenge, StringComparison.Ordinal);
         Assert.DoesNotContain("alert", challenge, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Get_RejectedToken_IsCountedByErrorCode()
+    {
+        var recorded = new List<string?>();
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Name == "ApiKit.Security" && instrument.Name == "apikit.security.jwt.authentications")
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<long>((_, _, tags, _) =>
+        {
+            lock (recorded)
+            {
+                recorded.Add(tags[0].Value as string);
+            }
+        });
+        listener.Start();
+
+        await SendAsync("/me", "a.b");
+        await SendAsync("/me", Issue("user"));
+
+        lock (recorded)
+        {
+            Assert.Contains("Malformed", recorded);
+            Assert.Contains("None", recorded);
+        }
     }
 
     [Fact]
