@@ -55,7 +55,7 @@ public sealed class JwtOptions
     /// <value><see langword="true"/>.</value>
     public bool RequireAudience { get; set; } = true;
 
-    /// <summary>Gets or sets a value indicating whether validated tokens are cached (keyed by the SHA-256 of the whole token), so a repeated token skips the signature check. Entries honour <c>exp</c> and are dropped when the key ring changes.</summary>
+    /// <summary>Gets or sets a value indicating whether validated tokens are cached (keyed by a seeded hash of the whole token, a hit confirmed by comparing the whole token), so a repeated token skips the signature check. Entries honour <c>exp</c> and are dropped when the key ring changes.</summary>
     /// <value><see langword="false"/>.</value>
     public bool EnableValidationCache { get; set; }
 

@@ -103,36 +103,18 @@ internal sealed class JwtValidator : IJwtValidator
             return ValidateCore(token, now);
         }
 
-        byte[]? rented = null;
-        var ascii = token.Length <= StackInputBytes ? stackalloc byte[token.Length] : (rented = ArrayPool<byte>.Shared.Rent(token.Length)).AsSpan(0, token.Length);
-        try
+        if (_cache.TryGet(token, now, _skew, version, out var cached))
         {
-            if (Ascii.FromUtf16(token, ascii, out _) != OperationStatus.Done)
-            {
-                return JwtValidationResult.Failure(JwtValidationError.InvalidBase64Url);
-            }
-
-            var hash = JwtValidationCache.Hash(ascii);
-            if (_cache.TryGet(hash, now, _skew, version, out var cached))
-            {
-                return JwtValidationResult.Success(cached!);
-            }
-
-            var result = ValidateCore(token, now);
-            if (result.Token is { } validated)
-            {
-                _cache.Add(hash, validated, now, _skew, version);
-            }
-
-            return result;
+            return JwtValidationResult.Success(cached!);
         }
-        finally
+
+        var result = ValidateCore(token, now);
+        if (result.Token is { } validated)
         {
-            if (rented is not null)
-            {
-                ArrayPool<byte>.Shared.Return(rented);
-            }
+            _cache.Add(token, validated, now, _skew, version);
         }
+
+        return result;
     }
 
     private JwtValidationResult ValidateCore(ReadOnlySpan<char> token, long now)

@@ -72,4 +72,21 @@ public sealed class ValidationCacheTests
 
         Assert.False(kit.Validator.Validate(altered).IsValid);
     }
+
+    [Fact]
+    public void Validate_CacheHit_AllocatesNothing()
+    {
+        var kit = new JwtTestKit(JwsAlgorithm.ES256, o => o.EnableValidationCache = true);
+        var token = kit.Issue();
+        Assert.True(kit.Validator.Validate(token).IsValid);
+        Assert.True(kit.Validator.Validate(token).IsValid);
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < 100; i++)
+        {
+            Assert.True(kit.Validator.Validate(token).IsValid);
+        }
+
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
 }
