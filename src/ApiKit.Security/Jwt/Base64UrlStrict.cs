@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Buffers.Text;
 
 namespace ApiKit.Security.Jwt;
@@ -8,6 +9,9 @@ namespace ApiKit.Security.Jwt;
 /// </summary>
 internal static class Base64UrlStrict
 {
+    private const string AlphabetChars = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+    private static readonly SearchValues<char> Alphabet = SearchValues.Create(AlphabetChars);
     private static readonly sbyte[] DecodeMap = BuildDecodeMap();
 
     /// <summary>The number of bytes <paramref name="encodedLength"/> characters decode to, or -1 when no valid encoding has that length.</summary>
@@ -29,72 +33,38 @@ internal static class Base64UrlStrict
             return false;
         }
 
-        var map = DecodeMap;
-        var full = source.Length / 4 * 4;
-        var o = 0;
-        for (var i = 0; i < full; i += 4)
+        // The BCL decoder is vectorized but lenient (it skips whitespace and accepts padding), so strictness is
+        // checked first: only alphabet characters, and no data in the unused low bits of the last character.
+        if (source.ContainsAnyExcept(Alphabet))
         {
-            var a = Lookup(map, source[i]);
-            var b = Lookup(map, source[i + 1]);
-            var c = Lookup(map, source[i + 2]);
-            var d = Lookup(map, source[i + 3]);
-            if ((a | b | c | d) < 0)
-            {
-                return false;
-            }
-
-            var v = (a << 18) | (b << 12) | (c << 6) | d;
-            destination[o] = (byte)(v >> 16);
-            destination[o + 1] = (byte)(v >> 8);
-            destination[o + 2] = (byte)v;
-            o += 3;
+            return false;
         }
 
-        var rest = source.Length - full;
-        if (rest == 2)
+        var unusedBits = (source.Length % 4) switch
         {
-            var a = Lookup(map, source[full]);
-            var b = Lookup(map, source[full + 1]);
-
-            // The low four bits of the last character carry no data; a non-zero value is a second encoding of the same bytes.
-            if ((a | b) < 0 || (b & 0x0F) != 0)
-            {
-                return false;
-            }
-
-            destination[o++] = (byte)((a << 2) | (b >> 4));
-        }
-        else if (rest == 3)
+            2 => 0x0F,
+            3 => 0x03,
+            _ => 0,
+        };
+        if (unusedBits != 0 && (DecodeMap[source[^1]] & unusedBits) != 0)
         {
-            var a = Lookup(map, source[full]);
-            var b = Lookup(map, source[full + 1]);
-            var c = Lookup(map, source[full + 2]);
-            if ((a | b | c) < 0 || (c & 0x03) != 0)
-            {
-                return false;
-            }
-
-            destination[o++] = (byte)((a << 2) | (b >> 4));
-            destination[o++] = (byte)((b << 4) | (c >> 2));
+            return false;
         }
 
-        written = o;
-        return true;
+        var status = Base64Url.DecodeFromChars(source, destination[..length], out var consumed, out written);
+        return status == OperationStatus.Done && consumed == source.Length && written == length;
     }
 
     /// <summary>Encodes <paramref name="source"/> as unpadded base64url.</summary>
     public static string Encode(ReadOnlySpan<byte> source) => Base64Url.EncodeToString(source);
 
-    private static int Lookup(sbyte[] map, char c) => c < 128 ? map[c] : -1;
-
     private static sbyte[] BuildDecodeMap()
     {
         var map = new sbyte[128];
         Array.Fill(map, (sbyte)-1);
-        const string Alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-        for (var i = 0; i < Alphabet.Length; i++)
+        for (var i = 0; i < AlphabetChars.Length; i++)
         {
-            map[Alphabet[i]] = (sbyte)i;
+            map[AlphabetChars[i]] = (sbyte)i;
         }
 
         return map;

@@ -141,7 +141,8 @@ internal sealed class JwtValidator : IJwtValidator
             return JwtValidationResult.Failure(JwtValidationError.Malformed);
         }
 
-        Span<byte> header = stackalloc byte[MaxHeaderBytes];
+        // Buffers are sized to the token, not to the limits: stackalloc zeroes what it reserves.
+        Span<byte> header = stackalloc byte[headerLength];
         if (!Base64UrlStrict.TryDecode(headerSegment, header, out var headerWritten))
         {
             return JwtValidationResult.Failure(JwtValidationError.InvalidBase64Url);
@@ -205,7 +206,7 @@ internal sealed class JwtValidator : IJwtValidator
                 return JwtValidationResult.Failure(JwtValidationError.InvalidBase64Url);
             }
 
-            Span<byte> signature = stackalloc byte[MaxSignatureBytes];
+            Span<byte> signature = stackalloc byte[signatureLength];
             if (!Base64UrlStrict.TryDecode(signatureSegment, signature, out var signatureWritten))
             {
                 return JwtValidationResult.Failure(JwtValidationError.InvalidBase64Url);
@@ -305,7 +306,7 @@ internal sealed class JwtValidator : IJwtValidator
     {
         algorithm = default;
         keyIdLength = -1;
-        Span<byte> names = stackalloc byte[MaxHeaderBytes];
+        Span<byte> names = stackalloc byte[json.Length];
         Span<int> ends = stackalloc int[MaxHeaderMembers];
         Span<byte> type = stackalloc byte[MaxTypeBytes];
         var count = 0;
