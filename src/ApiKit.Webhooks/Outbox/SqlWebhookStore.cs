@@ -407,13 +407,18 @@ public sealed class SqlWebhookStore : IWebhookDeliveryStore, IWebhookEndpointSto
             var parameter = command.CreateParameter();
             parameter.ParameterName = "@" + name;
             parameter.Value = value ?? DBNull.Value;
-            parameter.DbType = value switch
+
+            // A null keeps the provider's untyped default so PostgreSQL infers the column's type.
+            if (value is not null)
             {
-                long => DbType.Int64,
-                int => DbType.Int32,
-                byte[] => DbType.Binary,
-                _ => DbType.String,
-            };
+                parameter.DbType = value switch
+                {
+                    long => DbType.Int64,
+                    int => DbType.Int32,
+                    byte[] => DbType.Binary,
+                    _ => DbType.String,
+                };
+            }
             command.Parameters.Add(parameter);
         }
 
