@@ -30,6 +30,7 @@ public enum WebhookDeliveryState
 }
 
 /// <summary>How one attempt ended.</summary>
+[System.Text.Json.Serialization.JsonConverter(typeof(System.Text.Json.Serialization.JsonStringEnumConverter<WebhookAttemptOutcome>))]
 public enum WebhookAttemptOutcome
 {
     /// <summary>The endpoint answered 2xx.</summary>
