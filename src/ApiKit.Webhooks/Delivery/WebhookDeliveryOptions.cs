@@ -5,10 +5,12 @@ namespace ApiKit.Webhooks;
 /// <summary>How the dispatcher delivers webhooks.</summary>
 public sealed class WebhookDeliveryOptions
 {
-    /// <summary>Gets or sets the delay before each attempt; its length is the number of attempts.</summary>
-    /// <value><see cref="WebhookDeliveryDefaults.RetrySchedule"/>: immediately, 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h.</value>
-    [MinLength(1)]
-    public IList<TimeSpan> RetrySchedule { get; set; } = [.. WebhookDeliveryDefaults.RetrySchedule];
+    /// <summary>
+    /// Gets or sets the delay before each attempt; its length is the number of attempts. Left empty, the
+    /// default schedule applies (empty rather than pre-filled so configuration binding replaces it instead of appending).
+    /// </summary>
+    /// <value>Empty: <see cref="WebhookDeliveryDefaults.RetrySchedule"/>, immediately, 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h.</value>
+    public IList<TimeSpan> RetrySchedule { get; set; } = [];
 
     /// <summary>Gets or sets the fraction by which each retry delay is moved at random, either way.</summary>
     /// <value><see cref="WebhookDeliveryDefaults.JitterFactor"/>: 0.2.</value>

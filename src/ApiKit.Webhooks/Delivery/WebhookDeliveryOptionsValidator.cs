@@ -13,9 +13,9 @@ internal sealed class WebhookDeliveryOptionsValidator : IValidateOptions<Webhook
             failures.Add("LeaseDuration must exceed AttemptTimeout, or a delivery could run twice at once.");
         }
 
-        if (options.RetrySchedule.Count == 0 || options.RetrySchedule.Any(d => d < TimeSpan.Zero))
+        if (options.RetrySchedule.Any(d => d < TimeSpan.Zero))
         {
-            failures.Add("RetrySchedule needs at least one delay and no negative ones.");
+            failures.Add("RetrySchedule may not hold negative delays.");
         }
 
         foreach (var network in options.Ssrf.AllowedNetworks)

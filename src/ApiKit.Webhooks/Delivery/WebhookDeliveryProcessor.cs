@@ -28,6 +28,7 @@ internal sealed partial class WebhookDeliveryProcessor
     private readonly IEndpointCircuit _circuit;
     private readonly EndpointLimits _limits;
     private readonly WebhookHeaderNames _headers;
+    private readonly IReadOnlyList<TimeSpan> _schedule;
     private readonly ConcurrentDictionary<string, WebhookSecret> _secrets = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, bool> _failing = new(StringComparer.Ordinal);
 
@@ -49,6 +50,7 @@ internal sealed partial class WebhookDeliveryProcessor
         _circuit = circuit;
         _limits = new EndpointLimits(_options.MaxConcurrencyPerEndpoint);
         _headers = WebhookHeaderNames.For(_options.HeaderStyle);
+        _schedule = _options.RetrySchedule.Count == 0 ? WebhookDeliveryDefaults.RetrySchedule : [.. _options.RetrySchedule];
     }
 
     /// <summary>Gets or sets the source of jitter in [0, 1); tests pin it.</summary>
@@ -155,7 +157,7 @@ internal sealed partial class WebhookDeliveryProcessor
     /// <summary>When attempt <paramref name="attemptsMade"/> + 1 is due, or null when the schedule is spent.</summary>
     internal DateTimeOffset? NextAttemptAt(int attemptsMade, DateTimeOffset now, TimeSpan? retryAfter)
     {
-        var schedule = _options.RetrySchedule;
+        var schedule = _schedule;
         if (attemptsMade >= schedule.Count)
         {
             return null;
@@ -256,7 +258,7 @@ internal sealed partial class WebhookDeliveryProcessor
 
     private async Task<string?> ReadCappedAsync(HttpResponseMessage response, CancellationToken cancellationToken)
     {
-        if (_options.MaxResponseBytes == 0)
+        if (_options.MaxResponseBytes == 0 || response.Content.Headers.ContentLength == 0)
         {
             return null;
         }

@@ -22,6 +22,10 @@ public sealed class SqlWebhookStore : IWebhookDeliveryStore, IWebhookEndpointSto
     private readonly string _claimSql;
     private readonly string _orderedClaimSql;
 
+    // SQLite has one writer at a time and Microsoft.Data.Sqlite answers a busy database by sleeping between
+    // retries, so this process's own writers queue here instead of colliding.
+    private readonly SemaphoreSlim? _writeGate;
+
     /// <summary>Creates the store.</summary>
     /// <param name="options">Connection factory, dialect and table prefix.</param>
     public SqlWebhookStore(SqlWebhookStoreOptions options)
@@ -38,6 +42,7 @@ public sealed class SqlWebhookStore : IWebhookDeliveryStore, IWebhookEndpointSto
         _messages = options.TablePrefix + "messages";
         _deliveries = options.TablePrefix + "deliveries";
         _attempts = options.TablePrefix + "attempts";
+        _writeGate = _dialect == WebhookSqlDialect.Sqlite ? new SemaphoreSlim(1, 1) : null;
         _claimSql = ClaimSql(ordered: false);
         _orderedClaimSql = ClaimSql(ordered: true);
     }
@@ -70,9 +75,10 @@ public sealed class SqlWebhookStore : IWebhookDeliveryStore, IWebhookEndpointSto
             $"CREATE TABLE IF NOT EXISTS {_attempts} (id {identity}, message_id TEXT NOT NULL, endpoint_id TEXT NOT NULL, attempt_number INTEGER NOT NULL, attempted_at BIGINT NOT NULL, outcome INTEGER NOT NULL, status_code INTEGER NULL, duration_ms BIGINT NOT NULL, response TEXT NULL)",
             $"CREATE INDEX IF NOT EXISTS {_attempts}_endpoint ON {_attempts} (endpoint_id, message_id)",
         ]);
-        var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using (connection.ConfigureAwait(false))
+        var scope = await OpenForWriteAsync(cancellationToken).ConfigureAwait(false);
+        await using (scope.ConfigureAwait(false))
         {
+            var connection = scope.Connection;
             foreach (var sql in statements)
             {
                 await ExecuteAsync(connection, null, sql, [], cancellationToken).ConfigureAwait(false);
@@ -96,9 +102,10 @@ public sealed class SqlWebhookStore : IWebhookDeliveryStore, IWebhookEndpointSto
             return;
         }
 
-        var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using (connection.ConfigureAwait(false))
+        var scope = await OpenForWriteAsync(cancellationToken).ConfigureAwait(false);
+        await using (scope.ConfigureAwait(false))
         {
+            var connection = scope.Connection;
             var own = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
             await using (own.ConfigureAwait(false))
             {
@@ -111,9 +118,10 @@ public sealed class SqlWebhookStore : IWebhookDeliveryStore, IWebhookEndpointSto
     /// <inheritdoc />
     public async Task<IReadOnlyList<WebhookDelivery>> ClaimAsync(string workerId, int maxCount, DateTimeOffset now, TimeSpan lease, CancellationToken cancellationToken)
     {
-        var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using (connection.ConfigureAwait(false))
+        var scope = await OpenForWriteAsync(cancellationToken).ConfigureAwait(false);
+        await using (scope.ConfigureAwait(false))
         {
+            var connection = scope.Connection;
             var claimed = new List<(long Seq, string MessageId, string EndpointId, int Attempts, long Token)>();
             using (var command = Command(connection, null, Ordered ? _orderedClaimSql : _claimSql, [("owner", workerId), ("until", (now + lease).ToUnixTimeMilliseconds()), ("now", now.ToUnixTimeMilliseconds()), ("limit", maxCount)]))
             {
@@ -155,9 +163,10 @@ public sealed class SqlWebhookStore : IWebhookDeliveryStore, IWebhookEndpointSto
             return;
         }
 
-        var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using (connection.ConfigureAwait(false))
+        var scope = await OpenForWriteAsync(cancellationToken).ConfigureAwait(false);
+        await using (scope.ConfigureAwait(false))
         {
+            var connection = scope.Connection;
             var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
             await using (transaction.ConfigureAwait(false))
             {
@@ -217,9 +226,10 @@ public sealed class SqlWebhookStore : IWebhookDeliveryStore, IWebhookEndpointSto
     public async Task<bool> RedeliverAsync(string endpointId, string messageId, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var sql = $"INSERT INTO {_deliveries} (message_id, endpoint_id, state, attempt_count, next_attempt_at, lease_token, ordering_key, created_at, updated_at) SELECT id, @endpoint, 0, 0, @now, 0, ordering_key, @now, @now FROM {_messages} WHERE id = @message";
-        var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using (connection.ConfigureAwait(false))
+        var scope = await OpenForWriteAsync(cancellationToken).ConfigureAwait(false);
+        await using (scope.ConfigureAwait(false))
         {
+            var connection = scope.Connection;
             return await ExecuteAsync(connection, null, sql, [("endpoint", endpointId), ("now", now.ToUnixTimeMilliseconds()), ("message", messageId)], cancellationToken).ConfigureAwait(false) > 0;
         }
     }
@@ -228,9 +238,10 @@ public sealed class SqlWebhookStore : IWebhookDeliveryStore, IWebhookEndpointSto
     public async Task<int> RecoverAsync(string endpointId, DateTimeOffset since, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var sql = $"UPDATE {_deliveries} SET state = 0, attempt_count = 0, next_attempt_at = @now, updated_at = @now WHERE endpoint_id = @endpoint AND state = 2 AND created_at >= @since";
-        var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using (connection.ConfigureAwait(false))
+        var scope = await OpenForWriteAsync(cancellationToken).ConfigureAwait(false);
+        await using (scope.ConfigureAwait(false))
         {
+            var connection = scope.Connection;
             return await ExecuteAsync(connection, null, sql, [("endpoint", endpointId), ("now", now.ToUnixTimeMilliseconds()), ("since", since.ToUnixTimeMilliseconds())], cancellationToken).ConfigureAwait(false);
         }
     }
@@ -240,9 +251,10 @@ public sealed class SqlWebhookStore : IWebhookDeliveryStore, IWebhookEndpointSto
     {
         ArgumentNullException.ThrowIfNull(endpoint);
         var sql = $"INSERT INTO {_endpoints} (id, url, description, events, secrets, enabled, rate_limit, headers, created_at, updated_at, disabled_reason, failing_since) VALUES (@id, @url, @description, @events, @secrets, @enabled, @rate, @headers, @created, @updated, @reason, @failing)";
-        var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using (connection.ConfigureAwait(false))
+        var scope = await OpenForWriteAsync(cancellationToken).ConfigureAwait(false);
+        await using (scope.ConfigureAwait(false))
         {
+            var connection = scope.Connection;
             await ExecuteAsync(connection, null, sql, EndpointParameters(endpoint), cancellationToken).ConfigureAwait(false);
         }
     }
@@ -263,9 +275,10 @@ public sealed class SqlWebhookStore : IWebhookDeliveryStore, IWebhookEndpointSto
     {
         ArgumentNullException.ThrowIfNull(endpoint);
         var sql = $"UPDATE {_endpoints} SET url = @url, description = @description, events = @events, secrets = @secrets, enabled = @enabled, rate_limit = @rate, headers = @headers, created_at = @created, updated_at = @updated, disabled_reason = @reason, failing_since = @failing WHERE id = @id";
-        var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using (connection.ConfigureAwait(false))
+        var scope = await OpenForWriteAsync(cancellationToken).ConfigureAwait(false);
+        await using (scope.ConfigureAwait(false))
         {
+            var connection = scope.Connection;
             return await ExecuteAsync(connection, null, sql, EndpointParameters(endpoint), cancellationToken).ConfigureAwait(false) > 0;
         }
     }
@@ -273,9 +286,10 @@ public sealed class SqlWebhookStore : IWebhookDeliveryStore, IWebhookEndpointSto
     /// <inheritdoc />
     public async Task<bool> DeleteAsync(string id, CancellationToken cancellationToken)
     {
-        var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using (connection.ConfigureAwait(false))
+        var scope = await OpenForWriteAsync(cancellationToken).ConfigureAwait(false);
+        await using (scope.ConfigureAwait(false))
         {
+            var connection = scope.Connection;
             return await ExecuteAsync(connection, null, $"DELETE FROM {_endpoints} WHERE id = @id", [("id", id)], cancellationToken).ConfigureAwait(false) > 0;
         }
     }
@@ -375,6 +389,24 @@ public sealed class SqlWebhookStore : IWebhookDeliveryStore, IWebhookEndpointSto
             + "RETURNING seq, message_id, endpoint_id, attempt_count, lease_token";
     }
 
+    private async Task<WriteScope> OpenForWriteAsync(CancellationToken cancellationToken)
+    {
+        if (_writeGate is not null)
+        {
+            await _writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        try
+        {
+            return new WriteScope(await OpenAsync(cancellationToken).ConfigureAwait(false), _writeGate);
+        }
+        catch
+        {
+            _writeGate?.Release();
+            throw;
+        }
+    }
+
     private async Task<DbConnection> OpenAsync(CancellationToken cancellationToken)
     {
         var connection = _connectionFactory();
@@ -426,4 +458,21 @@ public sealed class SqlWebhookStore : IWebhookDeliveryStore, IWebhookEndpointSto
     }
 
     private sealed record StoredSecret(string Secret, long? ExpiresAt);
+
+    private sealed class WriteScope(DbConnection connection, SemaphoreSlim? gate) : IAsyncDisposable
+    {
+        public DbConnection Connection { get; } = connection;
+
+        public async ValueTask DisposeAsync()
+        {
+            try
+            {
+                await Connection.DisposeAsync().ConfigureAwait(false);
+            }
+            finally
+            {
+                gate?.Release();
+            }
+        }
+    }
 }
