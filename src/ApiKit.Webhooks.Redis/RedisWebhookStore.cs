@@ -34,21 +34,30 @@ public sealed class RedisWebhookStore : IWebhookDeliveryStore, IWebhookEndpointS
         return #due
         """;
 
+    // One call records a whole batch: KEYS = stream, retry, then dead and attempts keys per result;
+    // ARGV = group, log length, then 8 values per result.
     private const string RecordScript = """
-        if ARGV[9] ~= '' then
-          redis.call('LPUSH', KEYS[4], ARGV[9])
-          redis.call('LTRIM', KEYS[4], 0, tonumber(ARGV[10]) - 1)
+        local recorded = 0
+        for r = 0, (#ARGV - 2) / 8 - 1 do
+          local a = 2 + r * 8
+          local dead, log = KEYS[3 + r * 2], KEYS[4 + r * 2]
+          if ARGV[a + 8] ~= '' then
+            redis.call('LPUSH', log, ARGV[a + 8])
+            redis.call('LTRIM', log, 0, tonumber(ARGV[2]) - 1)
+          end
+          local pending = redis.call('XPENDING', KEYS[1], ARGV[1], ARGV[a + 1], ARGV[a + 1], 1, ARGV[a + 2])
+          if #pending > 0 then
+            redis.call('XACK', KEYS[1], ARGV[1], ARGV[a + 1])
+            redis.call('XDEL', KEYS[1], ARGV[a + 1])
+            if ARGV[a + 3] == '0' then
+              redis.call('ZADD', KEYS[2], ARGV[a + 4], ARGV[a + 5])
+            elseif ARGV[a + 3] == '2' then
+              redis.call('HSET', dead, ARGV[a + 6], ARGV[a + 7])
+            end
+            recorded = recorded + 1
+          end
         end
-        local pending = redis.call('XPENDING', KEYS[1], ARGV[1], ARGV[2], ARGV[2], 1, ARGV[3])
-        if #pending == 0 then return 0 end
-        redis.call('XACK', KEYS[1], ARGV[1], ARGV[2])
-        redis.call('XDEL', KEYS[1], ARGV[2])
-        if ARGV[4] == '0' then
-          redis.call('ZADD', KEYS[2], ARGV[5], ARGV[6])
-        elseif ARGV[4] == '2' then
-          redis.call('HSET', KEYS[3], ARGV[7], ARGV[8])
-        end
-        return 1
+        return recorded
         """;
 
     private const string RecoverScript = """
@@ -184,26 +193,32 @@ public sealed class RedisWebhookStore : IWebhookDeliveryStore, IWebhookEndpointS
     public async Task RecordAsync(IReadOnlyList<WebhookDeliveryResult> results, DateTimeOffset now, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(results);
+        if (results.Count == 0)
+        {
+            return;
+        }
+
         var db = await DatabaseAsync().ConfigureAwait(false);
-        var batch = db.CreateBatch();
-        var tasks = new List<Task>(results.Count);
+        var keys = new List<RedisKey>(2 + (results.Count * 2)) { _stream, _retry };
+        var args = new List<RedisValue>(2 + (results.Count * 8)) { _options.GroupName, _options.AttemptLogLength };
         foreach (var result in results)
         {
             var d = result.Delivery;
             var attempts = d.AttemptCount + (result.Attempt is null ? 0 : 1);
             var created = d.Message.CreatedAt.ToUnixTimeMilliseconds();
-            var retryMember = string.Create(CultureInfo.InvariantCulture, $"{d.Message.Id}|{d.EndpointId}|{attempts}|{created}|{d.DeliveryId}");
-            var deadValue = string.Create(CultureInfo.InvariantCulture, $"{d.Message.Id}|{d.EndpointId}|{created}");
-            var attempt = result.Attempt is null ? string.Empty : JsonSerializer.Serialize(result.Attempt, Json);
-            tasks.Add(batch.ScriptEvaluateAsync(RecordScript, [_stream, _retry, DeadKey(d.EndpointId), AttemptsKey(d.EndpointId)],
-            [
-                _options.GroupName, d.DeliveryId, d.LeaseToken, (int)result.State, (result.NextAttemptAt ?? now).ToUnixTimeMilliseconds(),
-                retryMember, d.Message.Id + ":" + d.DeliveryId, deadValue, attempt, _options.AttemptLogLength,
-            ]));
+            keys.Add(DeadKey(d.EndpointId));
+            keys.Add(AttemptsKey(d.EndpointId));
+            args.Add(d.DeliveryId);
+            args.Add(d.LeaseToken);
+            args.Add((int)result.State);
+            args.Add((result.NextAttemptAt ?? now).ToUnixTimeMilliseconds());
+            args.Add(string.Create(CultureInfo.InvariantCulture, $"{d.Message.Id}|{d.EndpointId}|{attempts}|{created}|{d.DeliveryId}"));
+            args.Add(d.Message.Id + ":" + d.DeliveryId);
+            args.Add(string.Create(CultureInfo.InvariantCulture, $"{d.Message.Id}|{d.EndpointId}|{created}"));
+            args.Add(result.Attempt is null ? string.Empty : JsonSerializer.Serialize(result.Attempt, Json));
         }
 
-        batch.Execute();
-        await Task.WhenAll(tasks).ConfigureAwait(false);
+        await db.ScriptEvaluateAsync(RecordScript, [.. keys], [.. args]).ConfigureAwait(false);
     }
 
     /// <inheritdoc />

@@ -75,7 +75,7 @@ public sealed class SqlWebhookStore : IWebhookDeliveryStore, IWebhookEndpointSto
             $"CREATE TABLE IF NOT EXISTS {_attempts} (id {identity}, message_id TEXT NOT NULL, endpoint_id TEXT NOT NULL, attempt_number INTEGER NOT NULL, attempted_at BIGINT NOT NULL, outcome INTEGER NOT NULL, status_code INTEGER NULL, duration_ms BIGINT NOT NULL, response TEXT NULL)",
             $"CREATE INDEX IF NOT EXISTS {_attempts}_endpoint ON {_attempts} (endpoint_id, message_id)",
         ]);
-        var scope = await OpenForWriteAsync(cancellationToken).ConfigureAwait(false);
+        var scope = await OpenForWriteAsync(leaseBookkeeping: false, cancellationToken).ConfigureAwait(false);
         await using (scope.ConfigureAwait(false))
         {
             var connection = scope.Connection;
@@ -102,7 +102,7 @@ public sealed class SqlWebhookStore : IWebhookDeliveryStore, IWebhookEndpointSto
             return;
         }
 
-        var scope = await OpenForWriteAsync(cancellationToken).ConfigureAwait(false);
+        var scope = await OpenForWriteAsync(leaseBookkeeping: false, cancellationToken).ConfigureAwait(false);
         await using (scope.ConfigureAwait(false))
         {
             var connection = scope.Connection;
@@ -118,7 +118,7 @@ public sealed class SqlWebhookStore : IWebhookDeliveryStore, IWebhookEndpointSto
     /// <inheritdoc />
     public async Task<IReadOnlyList<WebhookDelivery>> ClaimAsync(string workerId, int maxCount, DateTimeOffset now, TimeSpan lease, CancellationToken cancellationToken)
     {
-        var scope = await OpenForWriteAsync(cancellationToken).ConfigureAwait(false);
+        var scope = await OpenForWriteAsync(leaseBookkeeping: true, cancellationToken).ConfigureAwait(false);
         await using (scope.ConfigureAwait(false))
         {
             var connection = scope.Connection;
@@ -163,32 +163,48 @@ public sealed class SqlWebhookStore : IWebhookDeliveryStore, IWebhookEndpointSto
             return;
         }
 
-        var scope = await OpenForWriteAsync(cancellationToken).ConfigureAwait(false);
+        var scope = await OpenForWriteAsync(leaseBookkeeping: true, cancellationToken).ConfigureAwait(false);
         await using (scope.ConfigureAwait(false))
         {
             var connection = scope.Connection;
             var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
             await using (transaction.ConfigureAwait(false))
             {
-                var update = $"UPDATE {_deliveries} SET state = @state, attempt_count = @attempts, next_attempt_at = @next, lease_owner = NULL, lease_until = NULL, updated_at = @now WHERE seq = @seq AND lease_token = @token";
-                var insert = $"INSERT INTO {_attempts} (message_id, endpoint_id, attempt_number, attempted_at, outcome, status_code, duration_ms, response) VALUES (@message, @endpoint, @number, @at, @outcome, @status, @duration, @response)";
-                foreach (var result in results)
+                // One multi-row statement each for the updates and the attempt log: a batch costs two statements, not two per delivery.
+                var update = new StringBuilder($"UPDATE {_deliveries} AS d SET state = v.column3, attempt_count = v.column4, next_attempt_at = v.column5, lease_owner = NULL, lease_until = NULL, updated_at = @now FROM (VALUES ");
+                var updateParameters = new List<(string, object?)>(1 + (results.Count * 5)) { ("now", now.ToUnixTimeMilliseconds()) };
+                var insert = new StringBuilder($"INSERT INTO {_attempts} (message_id, endpoint_id, attempt_number, attempted_at, outcome, status_code, duration_ms, response) VALUES ");
+                var insertParameters = new List<(string, object?)>(results.Count * 8);
+                for (var i = 0; i < results.Count; i++)
                 {
+                    var result = results[i];
                     var delivery = result.Delivery;
-                    var attempts = delivery.AttemptCount + (result.Attempt is null ? 0 : 1);
-                    await ExecuteAsync(connection, transaction, update,
-                    [
-                        ("state", (int)result.State), ("attempts", attempts), ("next", (result.NextAttemptAt ?? now).ToUnixTimeMilliseconds()),
-                        ("now", now.ToUnixTimeMilliseconds()), ("seq", long.Parse(delivery.DeliveryId, CultureInfo.InvariantCulture)), ("token", long.Parse(delivery.LeaseToken, CultureInfo.InvariantCulture)),
-                    ], cancellationToken).ConfigureAwait(false);
+                    var n = i.ToString(CultureInfo.InvariantCulture);
+                    update.Append(i == 0 ? "(" : ", (").Append(CultureInfo.InvariantCulture, $"@s{n}, @t{n}, @st{n}, @a{n}, @n{n})");
+                    updateParameters.Add(("s" + n, long.Parse(delivery.DeliveryId, CultureInfo.InvariantCulture)));
+                    updateParameters.Add(("t" + n, long.Parse(delivery.LeaseToken, CultureInfo.InvariantCulture)));
+                    updateParameters.Add(("st" + n, (int)result.State));
+                    updateParameters.Add(("a" + n, delivery.AttemptCount + (result.Attempt is null ? 0 : 1)));
+                    updateParameters.Add(("n" + n, (result.NextAttemptAt ?? now).ToUnixTimeMilliseconds()));
                     if (result.Attempt is { } a)
                     {
-                        await ExecuteAsync(connection, transaction, insert,
-                        [
-                            ("message", a.MessageId), ("endpoint", a.EndpointId), ("number", a.AttemptNumber), ("at", a.AttemptedAt.ToUnixTimeMilliseconds()),
-                            ("outcome", (int)a.Outcome), ("status", a.StatusCode), ("duration", (long)a.Duration.TotalMilliseconds), ("response", a.Response),
-                        ], cancellationToken).ConfigureAwait(false);
+                        insert.Append(insertParameters.Count == 0 ? "(" : ", (").Append(CultureInfo.InvariantCulture, $"@m{n}, @e{n}, @an{n}, @at{n}, @o{n}, @c{n}, @d{n}, @r{n})");
+                        insertParameters.Add(("m" + n, a.MessageId));
+                        insertParameters.Add(("e" + n, a.EndpointId));
+                        insertParameters.Add(("an" + n, a.AttemptNumber));
+                        insertParameters.Add(("at" + n, a.AttemptedAt.ToUnixTimeMilliseconds()));
+                        insertParameters.Add(("o" + n, (int)a.Outcome));
+                        insertParameters.Add(("c" + n, a.StatusCode));
+                        insertParameters.Add(("d" + n, (long)a.Duration.TotalMilliseconds));
+                        insertParameters.Add(("r" + n, a.Response));
                     }
+                }
+
+                update.Append(") AS v WHERE d.seq = v.column1 AND d.lease_token = v.column2");
+                await ExecuteAsync(connection, transaction, update.ToString(), [.. updateParameters], cancellationToken).ConfigureAwait(false);
+                if (insertParameters.Count > 0)
+                {
+                    await ExecuteAsync(connection, transaction, insert.ToString(), [.. insertParameters], cancellationToken).ConfigureAwait(false);
                 }
 
                 await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
@@ -226,7 +242,7 @@ public sealed class SqlWebhookStore : IWebhookDeliveryStore, IWebhookEndpointSto
     public async Task<bool> RedeliverAsync(string endpointId, string messageId, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var sql = $"INSERT INTO {_deliveries} (message_id, endpoint_id, state, attempt_count, next_attempt_at, lease_token, ordering_key, created_at, updated_at) SELECT id, @endpoint, 0, 0, @now, 0, ordering_key, @now, @now FROM {_messages} WHERE id = @message";
-        var scope = await OpenForWriteAsync(cancellationToken).ConfigureAwait(false);
+        var scope = await OpenForWriteAsync(leaseBookkeeping: false, cancellationToken).ConfigureAwait(false);
         await using (scope.ConfigureAwait(false))
         {
             var connection = scope.Connection;
@@ -238,7 +254,7 @@ public sealed class SqlWebhookStore : IWebhookDeliveryStore, IWebhookEndpointSto
     public async Task<int> RecoverAsync(string endpointId, DateTimeOffset since, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var sql = $"UPDATE {_deliveries} SET state = 0, attempt_count = 0, next_attempt_at = @now, updated_at = @now WHERE endpoint_id = @endpoint AND state = 2 AND created_at >= @since";
-        var scope = await OpenForWriteAsync(cancellationToken).ConfigureAwait(false);
+        var scope = await OpenForWriteAsync(leaseBookkeeping: false, cancellationToken).ConfigureAwait(false);
         await using (scope.ConfigureAwait(false))
         {
             var connection = scope.Connection;
@@ -251,7 +267,7 @@ public sealed class SqlWebhookStore : IWebhookDeliveryStore, IWebhookEndpointSto
     {
         ArgumentNullException.ThrowIfNull(endpoint);
         var sql = $"INSERT INTO {_endpoints} (id, url, description, events, secrets, enabled, rate_limit, headers, created_at, updated_at, disabled_reason, failing_since) VALUES (@id, @url, @description, @events, @secrets, @enabled, @rate, @headers, @created, @updated, @reason, @failing)";
-        var scope = await OpenForWriteAsync(cancellationToken).ConfigureAwait(false);
+        var scope = await OpenForWriteAsync(leaseBookkeeping: false, cancellationToken).ConfigureAwait(false);
         await using (scope.ConfigureAwait(false))
         {
             var connection = scope.Connection;
@@ -275,7 +291,7 @@ public sealed class SqlWebhookStore : IWebhookDeliveryStore, IWebhookEndpointSto
     {
         ArgumentNullException.ThrowIfNull(endpoint);
         var sql = $"UPDATE {_endpoints} SET url = @url, description = @description, events = @events, secrets = @secrets, enabled = @enabled, rate_limit = @rate, headers = @headers, created_at = @created, updated_at = @updated, disabled_reason = @reason, failing_since = @failing WHERE id = @id";
-        var scope = await OpenForWriteAsync(cancellationToken).ConfigureAwait(false);
+        var scope = await OpenForWriteAsync(leaseBookkeeping: false, cancellationToken).ConfigureAwait(false);
         await using (scope.ConfigureAwait(false))
         {
             var connection = scope.Connection;
@@ -286,7 +302,7 @@ public sealed class SqlWebhookStore : IWebhookDeliveryStore, IWebhookEndpointSto
     /// <inheritdoc />
     public async Task<bool> DeleteAsync(string id, CancellationToken cancellationToken)
     {
-        var scope = await OpenForWriteAsync(cancellationToken).ConfigureAwait(false);
+        var scope = await OpenForWriteAsync(leaseBookkeeping: false, cancellationToken).ConfigureAwait(false);
         await using (scope.ConfigureAwait(false))
         {
             var connection = scope.Connection;
@@ -389,16 +405,23 @@ public sealed class SqlWebhookStore : IWebhookDeliveryStore, IWebhookEndpointSto
             + "RETURNING seq, message_id, endpoint_id, attempt_count, lease_token";
     }
 
-    private async Task<WriteScope> OpenForWriteAsync(CancellationToken cancellationToken)
+    private async Task<WriteScope> OpenForWriteAsync(bool leaseBookkeeping, CancellationToken cancellationToken)
     {
-        if (_writeGate is not null)
+        if (_writeGate is null)
         {
-            await _writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+            return new WriteScope(await OpenAsync(cancellationToken).ConfigureAwait(false), null);
         }
 
+        await _writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            return new WriteScope(await OpenAsync(cancellationToken).ConfigureAwait(false), _writeGate);
+            var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+
+            // Claims and results may skip the WAL fsync: if the OS loses one, the lease simply expires and the
+            // delivery is sent again (a duplicate, never a loss). Everything else, enqueues included, stays FULL.
+            // Pooled connections keep the setting, so every write states its own.
+            await ExecuteAsync(connection, null, leaseBookkeeping ? "PRAGMA synchronous = NORMAL" : "PRAGMA synchronous = FULL", [], cancellationToken).ConfigureAwait(false);
+            return new WriteScope(connection, _writeGate);
         }
         catch
         {
