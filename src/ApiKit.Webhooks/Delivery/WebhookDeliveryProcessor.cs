@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
@@ -73,10 +74,11 @@ internal sealed partial class WebhookDeliveryProcessor
             endpoints[id] = await _endpoints.GetAsync(id, cancellationToken).ConfigureAwait(false);
         }
 
+        var client = _httpClientFactory.CreateClient(WebhookDeliveryDefaults.HttpClientName);
         var tasks = new Task<WebhookDeliveryResult>[claimed.Count];
         for (var i = 0; i < claimed.Count; i++)
         {
-            tasks[i] = DeliverAsync(claimed[i], endpoints[claimed[i].EndpointId], cancellationToken);
+            tasks[i] = DeliverAsync(client, claimed[i], endpoints[claimed[i].EndpointId], cancellationToken);
         }
 
         var results = await Task.WhenAll(tasks).ConfigureAwait(false);
@@ -86,7 +88,7 @@ internal sealed partial class WebhookDeliveryProcessor
         return claimed.Count;
     }
 
-    internal async Task<WebhookDeliveryResult> DeliverAsync(WebhookDelivery delivery, WebhookEndpoint? endpoint, CancellationToken cancellationToken)
+    internal async Task<WebhookDeliveryResult> DeliverAsync(HttpClient client, WebhookDelivery delivery, WebhookEndpoint? endpoint, CancellationToken cancellationToken)
     {
         var now = _timeProvider.GetUtcNow();
         if (endpoint is null || !endpoint.Enabled)
@@ -106,7 +108,7 @@ internal sealed partial class WebhookDeliveryProcessor
         }
 
         using var permit = await _limits.AcquireAsync(endpoint.Id, cancellationToken).ConfigureAwait(false);
-        var attempt = await SendAsync(delivery, endpoint, cancellationToken).ConfigureAwait(false);
+        var attempt = await SendAsync(client, delivery, endpoint, cancellationToken).ConfigureAwait(false);
         return await ConcludeAsync(delivery, endpoint, attempt.Attempt, attempt.RetryAfter).ConfigureAwait(false);
     }
 
@@ -173,7 +175,7 @@ internal sealed partial class WebhookDeliveryProcessor
         return now + (delay * factor);
     }
 
-    private async Task<(WebhookAttempt Attempt, TimeSpan? RetryAfter)> SendAsync(WebhookDelivery delivery, WebhookEndpoint endpoint, CancellationToken cancellationToken)
+    private async Task<(WebhookAttempt Attempt, TimeSpan? RetryAfter)> SendAsync(HttpClient client, WebhookDelivery delivery, WebhookEndpoint endpoint, CancellationToken cancellationToken)
     {
         var startedAt = _timeProvider.GetUtcNow();
         var started = _timeProvider.GetTimestamp();
@@ -205,7 +207,6 @@ internal sealed partial class WebhookDeliveryProcessor
         request.Headers.TryAddWithoutValidation(_headers.Signature, Signatures(endpoint, delivery.Message, timestamp, startedAt));
         try
         {
-            var client = _httpClientFactory.CreateClient(WebhookDeliveryDefaults.HttpClientName);
             using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, linked.Token).ConfigureAwait(false);
             var text = await ReadCappedAsync(response, linked.Token).ConfigureAwait(false);
             var status = (int)response.StatusCode;
@@ -266,15 +267,22 @@ internal sealed partial class WebhookDeliveryProcessor
         var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
         await using (stream.ConfigureAwait(false))
         {
-            var buffer = new byte[_options.MaxResponseBytes];
-            var length = 0;
-            int read;
-            while (length < buffer.Length && (read = await stream.ReadAsync(buffer.AsMemory(length), cancellationToken).ConfigureAwait(false)) > 0)
+            var buffer = ArrayPool<byte>.Shared.Rent(_options.MaxResponseBytes);
+            try
             {
-                length += read;
-            }
+                var length = 0;
+                int read;
+                while (length < _options.MaxResponseBytes && (read = await stream.ReadAsync(buffer.AsMemory(length, _options.MaxResponseBytes - length), cancellationToken).ConfigureAwait(false)) > 0)
+                {
+                    length += read;
+                }
 
-            return length == 0 ? null : Encoding.UTF8.GetString(buffer, 0, length);
+                return length == 0 ? null : Encoding.UTF8.GetString(buffer, 0, length);
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+            }
         }
     }
 
