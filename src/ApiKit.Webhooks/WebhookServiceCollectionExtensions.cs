@@ -85,6 +85,7 @@ public static class WebhookServiceCollectionExtensions
         services.TryAddSingleton<WebhookPublisher>();
         services.TryAddSingleton<IWebhookPublisher>(sp => sp.GetRequiredService<WebhookPublisher>());
         services.TryAddSingleton<WebhookDeliveryProcessor>();
+        services.TryAddSingleton<WebhookDispatchPipeline>();
         services.TryAddSingleton<IEndpointCircuit>(sp =>
         {
             var o = sp.GetRequiredService<IOptions<WebhookDeliveryOptions>>().Value;

@@ -15,7 +15,7 @@ var webhooks = builder.Services.AddWebhooks(o =>
     o.AttemptTimeout = TimeSpan.FromSeconds(2);
     o.PollInterval = TimeSpan.FromMilliseconds(100);
     o.BatchSize = 16;
-    o.DispatcherLoops = 2;
+    o.MaxInFlight = 32;
     o.RetrySchedule = [TimeSpan.Zero, TimeSpan.FromMilliseconds(200), TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1)];
 });
 if (args[0] == "sqlite")

@@ -37,8 +37,8 @@ public static class WebhookDeliveryDefaults
     /// <summary>How many deliveries one claim takes: 64.</summary>
     public const int BatchSize = 64;
 
-    /// <summary>How many claim loops run concurrently in one dispatcher: 4.</summary>
-    public const int DispatcherLoops = 4;
+    /// <summary>How many deliveries one dispatcher holds at once, claimed and not yet recorded: 256.</summary>
+    public const int MaxInFlight = 256;
 
     /// <summary>How many attempts run at once against one endpoint: 8.</summary>
     public const int MaxConcurrencyPerEndpoint = 8;

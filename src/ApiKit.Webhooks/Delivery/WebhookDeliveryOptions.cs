@@ -40,10 +40,10 @@ public sealed class WebhookDeliveryOptions
     [Range(1, 10_000)]
     public int BatchSize { get; set; } = WebhookDeliveryDefaults.BatchSize;
 
-    /// <summary>Gets or sets how many claim loops run concurrently in one dispatcher.</summary>
-    /// <value><see cref="WebhookDeliveryDefaults.DispatcherLoops"/>: 4.</value>
-    [Range(1, 256)]
-    public int DispatcherLoops { get; set; } = WebhookDeliveryDefaults.DispatcherLoops;
+    /// <summary>Gets or sets how many deliveries one dispatcher holds at once, claimed and not yet recorded.</summary>
+    /// <value><see cref="WebhookDeliveryDefaults.MaxInFlight"/>: 256.</value>
+    [Range(1, 100_000)]
+    public int MaxInFlight { get; set; } = WebhookDeliveryDefaults.MaxInFlight;
 
     /// <summary>Gets or sets how many attempts run at once against one endpoint.</summary>
     /// <value><see cref="WebhookDeliveryDefaults.MaxConcurrencyPerEndpoint"/>: 8.</value>

@@ -57,36 +57,45 @@ internal sealed partial class WebhookDeliveryProcessor
     /// <summary>Gets or sets the source of jitter in [0, 1); tests pin it.</summary>
     internal Func<double> NextRandom { get; set; } = Random.Shared.NextDouble;
 
-    /// <summary>Runs one claim–deliver–record round.</summary>
+    /// <summary>Runs one claim–deliver–record round; the hosted dispatcher streams instead (<see cref="WebhookDispatchPipeline"/>).</summary>
     /// <returns>How many deliveries were claimed.</returns>
     public async Task<int> RunOnceAsync(string workerId, CancellationToken cancellationToken)
     {
-        var now = _timeProvider.GetUtcNow();
-        var claimed = await _store.ClaimAsync(workerId, _options.BatchSize, now, _options.LeaseDuration, cancellationToken).ConfigureAwait(false);
-        if (claimed.Count == 0)
+        var round = await ClaimAsync(workerId, _options.BatchSize, cancellationToken).ConfigureAwait(false);
+        if (round.Deliveries.Count == 0)
         {
             return 0;
         }
 
-        var endpoints = new Dictionary<string, WebhookEndpoint?>(StringComparer.Ordinal);
-        foreach (var id in claimed.Select(c => c.EndpointId).Distinct(StringComparer.Ordinal))
+        var tasks = new Task<WebhookDeliveryResult>[round.Deliveries.Count];
+        for (var i = 0; i < tasks.Length; i++)
         {
-            endpoints[id] = await _endpoints.GetAsync(id, cancellationToken).ConfigureAwait(false);
+            tasks[i] = round.DeliverAsync(i, cancellationToken);
         }
-
-        var client = _httpClientFactory.CreateClient(WebhookDeliveryDefaults.HttpClientName);
-        var tasks = new Task<WebhookDeliveryResult>[claimed.Count];
-        for (var i = 0; i < claimed.Count; i++)
-        {
-            tasks[i] = DeliverAsync(client, claimed[i], endpoints[claimed[i].EndpointId], cancellationToken);
-        }
-
-        var results = await Task.WhenAll(tasks).ConfigureAwait(false);
 
         // Recorded even if the host is stopping: an attempt made but not recorded would be repeated.
-        await _store.RecordAsync(results, _timeProvider.GetUtcNow(), CancellationToken.None).ConfigureAwait(false);
-        return claimed.Count;
+        await RecordAsync(await Task.WhenAll(tasks).ConfigureAwait(false)).ConfigureAwait(false);
+        return tasks.Length;
     }
+
+    /// <summary>Leases up to <paramref name="maxCount"/> due deliveries and loads their endpoints.</summary>
+    internal async Task<ClaimedRound> ClaimAsync(string workerId, int maxCount, CancellationToken cancellationToken)
+    {
+        var claimed = await _store.ClaimAsync(workerId, maxCount, _timeProvider.GetUtcNow(), _options.LeaseDuration, cancellationToken).ConfigureAwait(false);
+        var endpoints = new Dictionary<string, WebhookEndpoint?>(StringComparer.Ordinal);
+        foreach (var delivery in claimed)
+        {
+            if (!endpoints.ContainsKey(delivery.EndpointId))
+            {
+                endpoints[delivery.EndpointId] = await _endpoints.GetAsync(delivery.EndpointId, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        return new ClaimedRound(this, claimed, endpoints, claimed.Count == 0 ? null : _httpClientFactory.CreateClient(WebhookDeliveryDefaults.HttpClientName));
+    }
+
+    internal Task RecordAsync(IReadOnlyList<WebhookDeliveryResult> results) =>
+        _store.RecordAsync(results, _timeProvider.GetUtcNow(), CancellationToken.None);
 
     internal async Task<WebhookDeliveryResult> DeliverAsync(HttpClient client, WebhookDelivery delivery, WebhookEndpoint? endpoint, CancellationToken cancellationToken)
     {
@@ -335,5 +344,14 @@ internal sealed partial class WebhookDeliveryProcessor
 
         [LoggerMessage(2, LogLevel.Warning, "Webhook endpoint {EndpointId} disabled: {Reason}.", EventName = "WebhookEndpointDisabled")]
         public static partial void EndpointDisabled(ILogger logger, string endpointId, string reason);
+    }
+
+    /// <summary>Deliveries claimed together, with their endpoints and the client they go out on.</summary>
+    internal sealed class ClaimedRound(WebhookDeliveryProcessor processor, IReadOnlyList<WebhookDelivery> deliveries, Dictionary<string, WebhookEndpoint?> endpoints, HttpClient? client)
+    {
+        public IReadOnlyList<WebhookDelivery> Deliveries => deliveries;
+
+        public Task<WebhookDeliveryResult> DeliverAsync(int index, CancellationToken cancellationToken) =>
+            processor.DeliverAsync(client!, deliveries[index], endpoints[deliveries[index].EndpointId], cancellationToken);
     }
 }
