@@ -77,7 +77,8 @@ internal sealed partial class WebhookDispatchPipeline(
                     continue;
                 }
 
-                var count = round.Deliveries.Count;
+                // A store that returned more than asked keeps the surplus leased until it expires: sent late, never twice.
+                var count = Math.Min(round.Deliveries.Count, free);
                 if (count < free)
                 {
                     slots.Release(free - count);

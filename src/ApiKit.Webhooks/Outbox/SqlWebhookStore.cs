@@ -394,14 +394,19 @@ public sealed class SqlWebhookStore : IWebhookDeliveryStore, IWebhookEndpointSto
         var order = ordered
             ? $" AND (d.ordering_key IS NULL OR NOT EXISTS (SELECT 1 FROM {_deliveries} p WHERE p.endpoint_id = d.endpoint_id AND p.ordering_key = d.ordering_key AND p.state = 0 AND p.seq < d.seq))"
             : string.Empty;
-        var skipLocked = _dialect == WebhookSqlDialect.PostgreSql ? " FOR UPDATE SKIP LOCKED" : string.Empty;
+        const string Due = "d.state = 0 AND d.next_attempt_at <= @now AND (d.lease_until IS NULL OR d.lease_until <= @now)";
+        if (_dialect == WebhookSqlDialect.PostgreSql)
+        {
+            // A materialized CTE runs the SKIP LOCKED pick exactly once; as an IN (subquery) PostgreSQL may rescan
+            // it, and every rescan skips to other rows, so one claim could take more than its limit.
+            return $"WITH picked AS MATERIALIZED (SELECT d.seq FROM {_deliveries} d WHERE {Due}{order} ORDER BY d.next_attempt_at, d.seq LIMIT @limit FOR UPDATE SKIP LOCKED) "
+                + $"UPDATE {_deliveries} AS u SET lease_owner = @owner, lease_until = @until, lease_token = u.lease_token + 1 FROM picked WHERE u.seq = picked.seq "
+                + "RETURNING u.seq, u.message_id, u.endpoint_id, u.attempt_count, u.lease_token";
+        }
 
-        // The outer WHERE repeats the due test: under PostgreSQL's READ COMMITTED a row another claimer
-        // leased after this statement's snapshot is re-checked against its new lease and left alone.
+        // SQLite has a single writer, so the pick and the update cannot interleave with another claim.
         return $"UPDATE {_deliveries} SET lease_owner = @owner, lease_until = @until, lease_token = lease_token + 1 "
-            + "WHERE state = 0 AND next_attempt_at <= @now AND (lease_until IS NULL OR lease_until <= @now) "
-            + $"AND seq IN (SELECT d.seq FROM {_deliveries} d WHERE d.state = 0 AND d.next_attempt_at <= @now AND (d.lease_until IS NULL OR d.lease_until <= @now){order} "
-            + $"ORDER BY d.next_attempt_at, d.seq LIMIT @limit{skipLocked}) "
+            + $"WHERE seq IN (SELECT d.seq FROM {_deliveries} d WHERE {Due}{order} ORDER BY d.next_attempt_at, d.seq LIMIT @limit) "
             + "RETURNING seq, message_id, endpoint_id, attempt_count, lease_token";
     }
 

@@ -62,7 +62,9 @@ public abstract class SqlStoreContract
             var mine = new List<string>();
             for (var round = 0; round < 10; round++)
             {
-                mine.AddRange((await store.ClaimAsync("w" + w, 4, Now, TimeSpan.FromMinutes(1), CancellationToken.None)).Select(d => d.DeliveryId));
+                var claimed = await store.ClaimAsync("w" + w, 4, Now, TimeSpan.FromMinutes(1), CancellationToken.None);
+                Assert.InRange(claimed.Count, 0, 4);
+                mine.AddRange(claimed.Select(d => d.DeliveryId));
             }
 
             return mine;
