@@ -341,7 +341,7 @@ public sealed class CircuitBreakerTests
     [Fact]
     public async Task ShouldHandleResult_TransientHttpStatus_CountsAsFailure()
     {
-        var breaker = Create(o => o.ShouldHandleResult = Http.HttpOutcomes.IsTransientResult);
+        var breaker = Create(o => o.ShouldHandleResult = ApiKit.Resilience.Http.HttpOutcomes.IsTransientResult);
         foreach (var status in new[] { HttpStatusCode.ServiceUnavailable, HttpStatusCode.TooManyRequests, HttpStatusCode.RequestTimeout, HttpStatusCode.OK })
         {
             using var response = new HttpResponseMessage(status);

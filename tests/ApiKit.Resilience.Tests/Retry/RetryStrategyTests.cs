@@ -71,7 +71,7 @@ public sealed class RetryStrategyTests
         var delays = new List<TimeSpan>();
         var pipeline = Pipeline(o =>
         {
-            o.ShouldHandleResult = Http.HttpOutcomes.IsTransientResult;
+            o.ShouldHandleResult = ApiKit.Resilience.Http.HttpOutcomes.IsTransientResult;
             o.OnRetry = a => delays.Add(a.Delay);
         });
         var first = new HttpResponseMessage(HttpStatusCode.TooManyRequests) { Content = new StringContent("slow down") };
@@ -89,7 +89,7 @@ public sealed class RetryStrategyTests
     {
         var pipeline = Pipeline(o =>
         {
-            o.ShouldHandleResult = Http.HttpOutcomes.IsTransientResult;
+            o.ShouldHandleResult = ApiKit.Resilience.Http.HttpOutcomes.IsTransientResult;
             o.MaxDelay = TimeSpan.FromSeconds(5);
         });
         var calls = new int[1];
