@@ -1,0 +1,159 @@
+using System.Diagnostics;
+using ApiKit.Resilience.CircuitBreaker;
+using ApiKit.Resilience.Redis;
+using ApiKit.Testing;
+using StackExchange.Redis;
+
+namespace ApiKit.Resilience.Tests.Redis;
+
+/// <summary>One "instance" of a service: its own connection, shared-state client and breaker registry.</summary>
+internal sealed class Instance : IAsyncDisposable
+{
+    private Instance(ConnectionMultiplexer connection, RedisCircuitBreakerSharedState shared)
+    {
+        Connection = connection;
+        Shared = shared;
+        Registry = new CircuitBreakerRegistry(_ => new CircuitBreakerOptions
+        {
+            FailureRatio = null,
+            ConsecutiveFailures = 2,
+            BreakDuration = TimeSpan.FromSeconds(30),
+            SharedState = shared,
+        });
+    }
+
+    public ConnectionMultiplexer Connection { get; }
+
+    public RedisCircuitBreakerSharedState Shared { get; }
+
+    public CircuitBreakerRegistry Registry { get; }
+
+    public static async Task<Instance> StartAsync(string connectionString, string prefix)
+    {
+        var connection = await ConnectionMultiplexer.ConnectAsync(connectionString);
+        return new Instance(connection, new RedisCircuitBreakerSharedState(connection, new RedisCircuitBreakerSharedStateOptions { KeyPrefix = prefix + ":", Channel = prefix }));
+    }
+
+    public async Task FailAsync(string name, int times = 2)
+    {
+        for (var i = 0; i < times; i++)
+        {
+            await Registry.GetOrAdd(name).ExecuteOutcomeAsync<int, int>(static (_, _) => throw new HttpRequestException(), 0);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Shared.Dispose();
+        await Connection.CloseAsync();
+        Connection.Dispose();
+    }
+}
+
+internal static class Eventually
+{
+    public static async Task<bool> TrueAsync(Func<bool> condition, TimeSpan? within = null)
+    {
+        var watch = Stopwatch.StartNew();
+        while (watch.Elapsed < (within ?? TimeSpan.FromSeconds(10)))
+        {
+            if (condition())
+            {
+                return true;
+            }
+
+            await Task.Delay(20);
+        }
+
+        return condition();
+    }
+}
+
+public sealed class RedisSharedStateTests(RedisServerFixture redis) : IClassFixture<RedisServerFixture>
+{
+    private static string Prefix() => "t" + Guid.NewGuid().ToString("N");
+
+    [Fact]
+    public async Task Open_OnOneInstance_OpensTheSameBreakerOnTheOther()
+    {
+        var prefix = Prefix();
+        await using var a = await Instance.StartAsync(redis.ConnectionString, prefix);
+        await using var b = await Instance.StartAsync(redis.ConnectionString, prefix);
+        var peer = b.Registry.GetOrAdd("payments");
+        var unrelated = b.Registry.GetOrAdd("search");
+        await Eventually.TrueAsync(() => b.Connection.IsConnected);
+        await Task.Delay(200);
+
+        await a.FailAsync("payments");
+        Assert.Equal(CircuitState.Open, a.Registry.GetOrAdd("payments").State);
+        Assert.True(await Eventually.TrueAsync(() => peer.State == CircuitState.Open));
+        Assert.InRange(peer.GetSnapshot().RetryAfter, TimeSpan.FromSeconds(25), TimeSpan.FromSeconds(31));
+        Assert.Equal(CircuitState.Closed, unrelated.State);
+
+        a.Registry.GetOrAdd("payments").Close();
+        Assert.True(await Eventually.TrueAsync(() => peer.State == CircuitState.Closed));
+    }
+
+    [Fact]
+    public async Task Isolate_OnOneInstance_IsolatesOtherUntilClosedAnywhere()
+    {
+        var prefix = Prefix();
+        await using var a = await Instance.StartAsync(redis.ConnectionString, prefix);
+        await using var b = await Instance.StartAsync(redis.ConnectionString, prefix);
+        var mine = a.Registry.GetOrAdd("ledger");
+        var peer = b.Registry.GetOrAdd("ledger");
+        await Task.Delay(200);
+
+        mine.Isolate();
+        Assert.True(await Eventually.TrueAsync(() => peer.State == CircuitState.Isolated));
+        peer.Close();
+        Assert.True(await Eventually.TrueAsync(() => mine.State == CircuitState.Closed));
+    }
+
+    [Fact]
+    public async Task Attach_InstanceStartingWhileCircuitOpen_ReadsOpenStateFromKey()
+    {
+        var prefix = Prefix();
+        await using var a = await Instance.StartAsync(redis.ConnectionString, prefix);
+        await a.FailAsync("inventory");
+        await Task.Delay(200);
+
+        await using var late = await Instance.StartAsync(redis.ConnectionString, prefix);
+        var breaker = late.Registry.GetOrAdd("inventory");
+        Assert.True(await Eventually.TrueAsync(() => breaker.State == CircuitState.Open));
+    }
+}
+
+public sealed class RedisOutageTests(RedisServerFixture redis) : IClassFixture<RedisServerFixture>
+{
+    [Fact]
+    public async Task RedisDown_BreakersKeepWorkingLocallyWithoutThrowing_AndShareAgainAfterRecovery()
+    {
+        var prefix = "outage";
+        await using var a = await Instance.StartAsync(redis.ConnectionString, prefix);
+        await using var b = await Instance.StartAsync(redis.ConnectionString, prefix);
+        var mine = a.Registry.GetOrAdd("payments");
+        var peer = b.Registry.GetOrAdd("payments");
+        await Task.Delay(200);
+
+        await redis.StopAsync();
+        Assert.True(await Eventually.TrueAsync(() => !a.Connection.IsConnected && !b.Connection.IsConnected));
+
+        var watch = Stopwatch.StartNew();
+        await a.FailAsync("payments");
+        var rejected = await mine.ExecuteOutcomeAsync(static (v, _) => ValueTask.FromResult(v), 1);
+        watch.Stop();
+        Assert.Equal(CircuitState.Open, mine.State);
+        Assert.True(rejected.IsRejected);
+        Assert.True(watch.Elapsed < TimeSpan.FromMilliseconds(500), $"Calls took {watch.Elapsed} while Redis was down.");
+        Assert.Equal(CircuitState.Closed, peer.State);
+        mine.Close();
+        Assert.True((await peer.ExecuteOutcomeAsync(static (v, _) => ValueTask.FromResult(v), 1)).IsSuccess);
+
+        await redis.StartAsync();
+        Assert.True(await Eventually.TrueAsync(() => a.Connection.IsConnected && b.Connection.IsConnected, TimeSpan.FromSeconds(30)));
+        await Task.Delay(500);
+        mine.Isolate();
+        Assert.True(await Eventually.TrueAsync(() => peer.State == CircuitState.Isolated, TimeSpan.FromSeconds(15)));
+    }
+}
