@@ -19,8 +19,8 @@ public sealed class StandardResilienceHandlerTests(FaultyServer server) : IClass
             {
                 o.Retry.Delay = TimeSpan.FromMilliseconds(10);
                 o.Retry.UseJitter = false;
-                o.AttemptTimeout = TimeSpan.FromMilliseconds(300);
-                o.TotalRequestTimeout = TimeSpan.FromSeconds(5);
+                o.AttemptTimeout = TimeSpan.FromSeconds(5);
+                o.TotalRequestTimeout = TimeSpan.FromSeconds(10);
                 configure?.Invoke(o);
             });
         return services.BuildServiceProvider();
