@@ -1,5 +1,6 @@
 using System.Text.Json;
 using ApiKit.Resilience.Retry;
+using ApiKit.Resilience.Telemetry;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -95,6 +96,10 @@ public sealed class SagaOrchestrator<TData>
             }
 
             var step = steps[record.Step];
+            using var activity = ResilienceTelemetry.ActivitySource.StartActivity("apikit.resilience.saga.step");
+            activity?.SetTag("apikit.resilience.saga.name", _definition.Name);
+            activity?.SetTag("apikit.resilience.saga.id", record.Id);
+            activity?.SetTag("apikit.resilience.saga.step", step.Name);
             try
             {
                 await step.Action(new(record.Id, step.Name, data), cancellationToken).ConfigureAwait(false);
@@ -102,6 +107,7 @@ public sealed class SagaOrchestrator<TData>
             catch (Exception exception) when (!(exception is OperationCanceledException && cancellationToken.IsCancellationRequested))
             {
                 SagaLog.StepFailed(_logger, record.Id, step.Name, exception);
+                activity?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, exception.Message);
 
                 // The failed action is responsible for its own atomicity: only the steps before it are undone.
                 record.Status = SagaStatus.Compensating;
@@ -128,6 +134,10 @@ public sealed class SagaOrchestrator<TData>
             var step = steps[record.Step];
             if (step.Compensation is { } compensation)
             {
+                using var activity = ResilienceTelemetry.ActivitySource.StartActivity("apikit.resilience.saga.compensation");
+                activity?.SetTag("apikit.resilience.saga.name", _definition.Name);
+                activity?.SetTag("apikit.resilience.saga.id", record.Id);
+                activity?.SetTag("apikit.resilience.saga.step", step.Name);
                 var outcome = await _compensationPipeline.ExecuteOutcomeAsync(
                     static async (s, ct) =>
                     {
@@ -139,6 +149,7 @@ public sealed class SagaOrchestrator<TData>
                 if (!outcome.IsSuccess)
                 {
                     cancellationToken.ThrowIfCancellationRequested();
+                    activity?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, outcome.Exception!.Message);
                     SagaLog.CompensationFailed(_logger, record.Id, step.Name, outcome.Exception!);
                     record.Error = $"compensating {step.Name}: {outcome.Exception!.Message}";
                     await SaveAsync(record, cancellationToken).ConfigureAwait(false);
