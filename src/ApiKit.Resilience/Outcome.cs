@@ -39,15 +39,19 @@ public enum RejectionReason
 /// <typeparam name="TResult">The type of the result.</typeparam>
 public readonly struct Outcome<TResult>
 {
-    private readonly long _retryAfterTicks;
+    // A duration in TimeSpan ticks, or, when _clock is set, the timestamp (in _clock's units) the rejection lasts until:
+    // the remaining time is then only computed if someone asks, so rejecting never reads the clock.
+    private readonly long _retryAfter;
+    private readonly TimeProvider? _clock;
 
-    private Outcome(OutcomeKind kind, TResult? result, Exception? exception, RejectionReason reason, TimeSpan retryAfter)
+    private Outcome(OutcomeKind kind, TResult? result, Exception? exception, RejectionReason reason, long retryAfter, TimeProvider? clock)
     {
         Kind = kind;
         Result = result;
         Exception = exception;
         Reason = reason;
-        _retryAfterTicks = retryAfter.Ticks;
+        _retryAfter = retryAfter;
+        _clock = clock;
     }
 
     /// <summary>Gets what happened.</summary>
@@ -63,7 +67,19 @@ public readonly struct Outcome<TResult>
     public RejectionReason Reason { get; }
 
     /// <summary>Gets how long to wait before trying again when the execution was rejected (zero when unknown).</summary>
-    public TimeSpan RetryAfter => TimeSpan.FromTicks(_retryAfterTicks);
+    public TimeSpan RetryAfter
+    {
+        get
+        {
+            if (_clock is null)
+            {
+                return TimeSpan.FromTicks(_retryAfter);
+            }
+
+            var remaining = _clock.GetElapsedTime(_clock.GetTimestamp(), _retryAfter);
+            return remaining > TimeSpan.Zero ? remaining : TimeSpan.Zero;
+        }
+    }
 
     /// <summary>Gets whether the callback ran and returned a result.</summary>
     public bool IsSuccess => Kind == OutcomeKind.Success;
@@ -74,7 +90,7 @@ public readonly struct Outcome<TResult>
     /// <summary>Creates a successful outcome.</summary>
     /// <param name="result">The result.</param>
     /// <returns>The outcome.</returns>
-    internal static Outcome<TResult> FromResult(TResult result) => new(OutcomeKind.Success, result, null, RejectionReason.None, TimeSpan.Zero);
+    internal static Outcome<TResult> FromResult(TResult result) => new(OutcomeKind.Success, result, null, RejectionReason.None, 0, null);
 
     /// <summary>Creates a failed outcome.</summary>
     /// <param name="exception">The exception the callback threw.</param>
@@ -82,7 +98,7 @@ public readonly struct Outcome<TResult>
     internal static Outcome<TResult> FromException(Exception exception)
     {
         ArgumentNullException.ThrowIfNull(exception);
-        return new(OutcomeKind.Failure, default, exception, RejectionReason.None, TimeSpan.Zero);
+        return new(OutcomeKind.Failure, default, exception, RejectionReason.None, 0, null);
     }
 
     /// <summary>Creates a rejected outcome.</summary>
@@ -90,7 +106,10 @@ public readonly struct Outcome<TResult>
     /// <param name="retryAfter">How long to wait before trying again.</param>
     /// <returns>The outcome.</returns>
     internal static Outcome<TResult> Rejected(RejectionReason reason, TimeSpan retryAfter) =>
-        new(OutcomeKind.Rejected, default, null, reason, retryAfter < TimeSpan.Zero ? TimeSpan.Zero : retryAfter);
+        new(OutcomeKind.Rejected, default, null, reason, retryAfter < TimeSpan.Zero ? 0 : retryAfter.Ticks, null);
+
+    internal static Outcome<TResult> RejectedUntil(RejectionReason reason, long untilTimestamp, TimeProvider clock) =>
+        new(OutcomeKind.Rejected, default, null, reason, untilTimestamp, clock);
 
     /// <summary>Returns the result, or throws the failure's exception (with its original stack) or a rejection exception.</summary>
     /// <returns>The result of a successful outcome.</returns>
@@ -114,7 +133,6 @@ public readonly struct Outcome<TResult>
     public TResult GetResultOrDefault(TResult fallback) => Kind == OutcomeKind.Success ? Result! : fallback;
 
     /// <summary>Converts the outcome to another result type; only valid for outcomes that are not successes.</summary>
-    internal Outcome<TOther> WithoutResult<TOther>() => new(Kind, default, Exception, Reason, RetryAfter);
 
     internal ResilienceRejectedException ToRejectionException() => Reason switch
     {

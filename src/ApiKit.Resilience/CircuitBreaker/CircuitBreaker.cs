@@ -49,9 +49,13 @@ public sealed class CircuitBreaker : ICircuitStateProvider
     private readonly ICircuitBreakerSharedState? _sharedState;
     private readonly KeyValuePair<string, object?> _nameTag;
 
+    private readonly WeakReference<CircuitBreaker> _self;
+
     private volatile int _state;
     private volatile int _generation;
+    private volatile bool _breakElapsed;
     private long _openUntil;
+    private ITimer? _breakTimer;
 
     // Guarded by _lock.
     private long _epoch;
@@ -105,11 +109,14 @@ public sealed class CircuitBreaker : ICircuitStateProvider
         _onClosed = options.OnClosed;
         _sharedState = options.SharedState;
         _epoch = _timeProvider.GetTimestamp() / _bucketTimestamps;
+        _self = new WeakReference<CircuitBreaker>(this);
         _sharedState?.Attach(this);
     }
 
     /// <inheritdoc />
     public string Name { get; }
+
+    internal TimeProvider TimeProvider => _timeProvider;
 
     /// <inheritdoc />
     public CircuitState State
@@ -206,8 +213,12 @@ public sealed class CircuitBreaker : ICircuitStateProvider
     /// <param name="permit">The permit to report the outcome with.</param>
     /// <param name="retryAfter">When rejected, how long until the circuit may let a call through.</param>
     /// <returns>Whether the call may proceed.</returns>
-    public bool TryAcquirePermit(out CircuitBreakerPermit permit, out TimeSpan retryAfter) =>
-        TryAcquire(out permit, out _, out retryAfter);
+    public bool TryAcquirePermit(out CircuitBreakerPermit permit, out TimeSpan retryAfter)
+    {
+        var acquired = TryAcquire(out permit, out _, out var until);
+        retryAfter = RetryAfterFrom(until);
+        return acquired;
+    }
 
     /// <summary>Reports that the call of <paramref name="permit"/> succeeded.</summary>
     /// <param name="permit">The permit.</param>
@@ -251,9 +262,9 @@ public sealed class CircuitBreaker : ICircuitStateProvider
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(callback);
-        if (!TryAcquire(out var permit, out var reason, out var retryAfter))
+        if (!TryAcquire(out var permit, out var reason, out var until))
         {
-            return new(Outcome<TResult>.Rejected(reason, retryAfter));
+            return new(Outcome<TResult>.RejectedUntil(reason, until, _timeProvider));
         }
 
         ValueTask<TResult> pending;
@@ -293,9 +304,9 @@ public sealed class CircuitBreaker : ICircuitStateProvider
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(callback);
-        if (!TryAcquire(out var permit, out var reason, out var retryAfter))
+        if (!TryAcquire(out var permit, out var reason, out var until))
         {
-            return ValueTask.FromException<TResult>(Outcome<TResult>.Rejected(reason, retryAfter).ToRejectionException());
+            return ValueTask.FromException<TResult>(Outcome<TResult>.Rejected(reason, RetryAfterFrom(until)).ToRejectionException());
         }
 
         ValueTask<TResult> pending;
@@ -344,37 +355,46 @@ public sealed class CircuitBreaker : ICircuitStateProvider
         }
     }
 
-    internal bool TryAcquire(out CircuitBreakerPermit permit, out RejectionReason reason, out TimeSpan retryAfter)
+    /// <summary>Asks for a permit; on rejection <paramref name="until"/> is the timestamp the rejection lasts until (0 if unknown).</summary>
+    internal bool TryAcquire(out CircuitBreakerPermit permit, out RejectionReason reason, out long until)
     {
         // The generation is read before the state: a transition in between changes the generation, so the
         // permit's outcome is then ignored instead of being counted against the wrong state.
         var generation = _generation;
-        if (_state == Closed)
+        var state = _state;
+        if (state == Closed)
         {
             permit = new(generation, _slowTimestamps > 0 ? _timeProvider.GetTimestamp() : 0, isProbe: false);
             reason = RejectionReason.None;
-            retryAfter = TimeSpan.Zero;
+            until = 0;
             return true;
         }
 
-        return TryAcquireSlow(out permit, out reason, out retryAfter);
+        // Until the break timer fires, an open circuit rejects without reading the clock (a clock read costs more
+        // than the rest of the rejection); the slow path below decides exactly once the timer has fired.
+        if (state == Open && !_breakElapsed)
+        {
+            return Reject(out permit, out reason, out until, RejectionReason.CircuitOpen, Volatile.Read(ref _openUntil));
+        }
+
+        return TryAcquireSlow(out permit, out reason, out until);
     }
 
-    private bool TryAcquireSlow(out CircuitBreakerPermit permit, out RejectionReason reason, out TimeSpan retryAfter)
+    private bool TryAcquireSlow(out CircuitBreakerPermit permit, out RejectionReason reason, out long until)
     {
         var now = _timeProvider.GetTimestamp();
         if (_state == Open)
         {
-            var until = Volatile.Read(ref _openUntil);
-            if (now < until)
+            var openUntil = Volatile.Read(ref _openUntil);
+            if (now < openUntil)
             {
-                return Reject(out permit, out reason, out retryAfter, RejectionReason.CircuitOpen, until - now);
+                return Reject(out permit, out reason, out until, RejectionReason.CircuitOpen, openUntil);
             }
         }
 
         CircuitBreakerStateChange? change = null;
         bool acquired;
-        long rejectFor = 0;
+        long rejectUntil = 0;
         lock (_lock)
         {
             ApplyDueTransitions(now, ref change);
@@ -393,12 +413,12 @@ public sealed class CircuitBreaker : ICircuitStateProvider
                 case HalfOpen:
                     permit = default;
                     acquired = false;
-                    rejectFor = _lastProbeIssued + _probeTimeoutTimestamps - now;
+                    rejectUntil = _lastProbeIssued + _probeTimeoutTimestamps;
                     break;
                 case Open:
                     permit = default;
                     acquired = false;
-                    rejectFor = _openUntil - now;
+                    rejectUntil = _openUntil;
                     break;
                 default:
                     permit = default;
@@ -412,18 +432,18 @@ public sealed class CircuitBreaker : ICircuitStateProvider
         Notify(change);
         if (acquired)
         {
-            retryAfter = TimeSpan.Zero;
+            until = 0;
             return true;
         }
 
-        return Reject(out permit, out reason, out retryAfter, reason, rejectFor);
+        return Reject(out permit, out reason, out until, reason, rejectUntil);
     }
 
-    private bool Reject(out CircuitBreakerPermit permit, out RejectionReason reason, out TimeSpan retryAfter, RejectionReason why, long timestamps)
+    private bool Reject(out CircuitBreakerPermit permit, out RejectionReason reason, out long until, RejectionReason why, long rejectUntil)
     {
         permit = default;
         reason = why;
-        retryAfter = timestamps > 0 ? ToTimeSpan(timestamps) : TimeSpan.Zero;
+        until = rejectUntil;
         if (ResilienceTelemetry.CircuitRejections.Enabled)
         {
             ResilienceTelemetry.CircuitRejections.Add(1, _nameTag);
@@ -436,6 +456,17 @@ public sealed class CircuitBreaker : ICircuitStateProvider
         }
 
         return false;
+    }
+
+    internal TimeSpan RetryAfterFrom(long until)
+    {
+        if (until == 0)
+        {
+            return TimeSpan.Zero;
+        }
+
+        var remaining = _timeProvider.GetElapsedTime(_timeProvider.GetTimestamp(), until);
+        return remaining > TimeSpan.Zero ? remaining : TimeSpan.Zero;
     }
 
     private void RecordResult<TResult>(in CircuitBreakerPermit permit, TResult? result) =>
@@ -577,6 +608,21 @@ public sealed class CircuitBreaker : ICircuitStateProvider
 
         Volatile.Write(ref _openUntil, SaturatingAdd(now, ToTimestamps(breakDuration)));
         ResetWindow();
+        _breakElapsed = false;
+        _breakTimer?.Dispose();
+
+        // The timer only holds a weak reference, so a forgotten breaker (and its timer) can be collected.
+        _breakTimer = _timeProvider.CreateTimer(
+            static s =>
+            {
+                if (((WeakReference<CircuitBreaker>)s!).TryGetTarget(out var breaker))
+                {
+                    breaker._breakElapsed = true;
+                }
+            },
+            _self,
+            breakDuration,
+            System.Threading.Timeout.InfiniteTimeSpan);
         change = SetState(Open, reason, breakDuration, _timeProvider.GetUtcNow() + breakDuration);
     }
 
@@ -613,6 +659,12 @@ public sealed class CircuitBreaker : ICircuitStateProvider
     private CircuitBreakerStateChange SetState(int target, CircuitTransitionReason reason, TimeSpan breakDuration, DateTimeOffset openUntil)
     {
         var from = (CircuitState)_state;
+        if (target != Open && _breakTimer is not null)
+        {
+            _breakTimer.Dispose();
+            _breakTimer = null;
+        }
+
         _generation++;
         _state = target;
         return new CircuitBreakerStateChange(Name, from, (CircuitState)target, reason, breakDuration, openUntil);

@@ -9,9 +9,9 @@ internal sealed class CircuitBreakerStrategy(CircuitBreaker breaker) : Resilienc
         TState state,
         CancellationToken cancellationToken)
     {
-        if (!Breaker.TryAcquire(out var permit, out var reason, out var retryAfter))
+        if (!Breaker.TryAcquire(out var permit, out var reason, out var until))
         {
-            return new(Outcome<TResult>.Rejected(reason, retryAfter));
+            return new(Outcome<TResult>.RejectedUntil(reason, until, Breaker.TimeProvider));
         }
 
         var pending = callback(state, cancellationToken);
