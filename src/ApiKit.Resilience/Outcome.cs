@@ -66,7 +66,10 @@ public readonly struct Outcome<TResult>
     /// <summary>Gets why the execution was rejected, or <see cref="RejectionReason.None"/>.</summary>
     public RejectionReason Reason { get; }
 
-    /// <summary>Gets how long to wait before trying again when the execution was rejected (zero when unknown).</summary>
+    /// <summary>
+    /// Gets how long to wait before trying again when the execution was rejected (zero when unknown). For an open
+    /// circuit it is the time remaining until the break ends, as of when the property is read.
+    /// </summary>
     public TimeSpan RetryAfter
     {
         get
