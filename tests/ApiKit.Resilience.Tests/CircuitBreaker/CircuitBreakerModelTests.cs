@@ -16,6 +16,7 @@ public sealed class CircuitBreakerModelTests
     private enum Op
     {
         Success,
+        SlowSuccess,
         Failure,
         Advance,
         Isolate,
@@ -27,6 +28,7 @@ public sealed class CircuitBreakerModelTests
     {
         var step = Gen.Frequency(
             (6, Gen.Constant((Op.Success, 0))),
+            (3, Gen.Constant((Op.SlowSuccess, 0))),
             (6, Gen.Constant((Op.Failure, 0))),
             (5, Gen.Choose(0, 4000).Select(ms => (Op.Advance, ms))),
             (1, Gen.Constant((Op.Isolate, 0))),
@@ -47,6 +49,8 @@ public sealed class CircuitBreakerModelTests
                 SamplingDuration = TimeSpan.FromSeconds(10),
                 BucketCount = 10,
                 ConsecutiveFailures = 3,
+                SlowCallDuration = TimeSpan.FromSeconds(1),
+                SlowCallRatio = 0.5,
                 HalfOpenProbes = 2,
                 HalfOpenSuccessRatio = 0.5,
                 BreakDurationGenerator = BreakDurations.Exponential(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(8)),
@@ -59,16 +63,27 @@ public sealed class CircuitBreakerModelTests
             switch (op)
             {
                 case Op.Success:
+                case Op.SlowSuccess:
                 case Op.Failure:
                     var ran = false;
+                    var slow = op == Op.SlowSuccess;
                     var outcome = breaker.ExecuteOutcomeAsync(
                         static (s, _) =>
                         {
                             s.Ran();
                             return s.Fail ? throw new InvalidOperationException() : ValueTask.FromResult(1);
                         },
-                        (Fail: op == Op.Failure, Ran: (Action)(() => ran = true))).AsTask().Result;
-                    var modelRan = model.Call(now, op == Op.Failure);
+                        (Fail: op == Op.Failure, Ran: (Action)(() =>
+                        {
+                            ran = true;
+
+                            // A slow call: the clock moves while it runs.
+                            if (slow)
+                            {
+                                time.Advance(TimeSpan.FromMilliseconds(1500));
+                            }
+                        }))).AsTask().Result;
+                    var modelRan = model.Call(now, op == Op.Failure, slow);
                     if (ran != modelRan || outcome.IsRejected == modelRan)
                     {
                         return false;
@@ -101,7 +116,7 @@ public sealed class CircuitBreakerModelTests
     private sealed class Model(long start)
     {
         private const long Bucket = Second;
-        private readonly List<(long At, bool Failed)> _calls = [];
+        private readonly List<(long At, bool Failed, bool Slow)> _calls = [];
         private CircuitState _state = CircuitState.Closed;
         private long _openUntil;
         private int _opens;
@@ -123,24 +138,28 @@ public sealed class CircuitBreakerModelTests
             return _state;
         }
 
-        public bool Call(long now, bool failed)
+        public bool Call(long now, bool failed, bool slow)
         {
+            var end = slow ? now + (15 * Second / 10) : now;
             switch (State(now))
             {
                 case CircuitState.Closed:
-                    _calls.Add((now, failed));
-                    _calls.RemoveAll(c => c.At / Bucket <= (now / Bucket) - 10);
+                    _calls.Add((end, failed, slow));
+                    _calls.RemoveAll(c => c.At / Bucket <= (end / Bucket) - 10);
                     _consecutive = failed ? _consecutive + 1 : 0;
                     var failures = _calls.Count(c => c.Failed);
-                    if (_consecutive >= 3 || (failed && _calls.Count >= 4 && failures * 2 >= _calls.Count))
+                    var slowCalls = _calls.Count(c => c.Slow);
+                    if (_consecutive >= 3
+                        || (failed && _calls.Count >= 4 && failures * 2 >= _calls.Count)
+                        || (slow && _calls.Count >= 4 && slowCalls * 2 >= _calls.Count))
                     {
-                        Trip(now);
+                        Trip(end);
                     }
 
                     return true;
                 case CircuitState.HalfOpen when _probes < 2:
                     _probes++;
-                    if (failed)
+                    if (failed || slow)
                     {
                         _probeFailures++;
                     }
@@ -151,11 +170,11 @@ public sealed class CircuitBreakerModelTests
 
                     if (_probeSuccesses >= 1)
                     {
-                        Close(now);
+                        Close(end);
                     }
                     else if (_probeFailures > 1)
                     {
-                        Trip(now);
+                        Trip(end);
                     }
 
                     return true;
