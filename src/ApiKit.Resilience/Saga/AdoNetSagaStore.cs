@@ -7,8 +7,8 @@ namespace ApiKit.Resilience.Saga;
 
 /// <summary>
 /// A durable saga store over any ADO.NET provider, given a factory of unopened connections. The SQL is portable
-/// (tested on SQLite; plain types and <c>@name</c> parameters, which PostgreSQL's Npgsql accepts too), so this
-/// package depends on no database driver.
+/// (plain types, <c>CREATE ... IF NOT EXISTS</c> and <c>@name</c> parameters; tested on SQLite and on PostgreSQL
+/// through Npgsql), so this package depends on no database driver.
 /// </summary>
 public sealed partial class AdoNetSagaStore : ISagaStore
 {
