@@ -8,9 +8,11 @@ public sealed class TimeoutStrategyTests
 {
     private readonly ManualTimeProvider _time = new();
 
+    // ConfigureAwait(false): the cancellation then resumes inline, inside ManualTimeProvider.Advance, so the retry and
+    // its next timers are scheduled before Advance returns and the test's timeline is deterministic.
     private static async ValueTask<int> HangAsync(int value, CancellationToken cancellationToken)
     {
-        await Task.Delay(System.Threading.Timeout.InfiniteTimeSpan, cancellationToken);
+        await Task.Delay(System.Threading.Timeout.InfiniteTimeSpan, cancellationToken).ConfigureAwait(false);
         return value;
     }
 
