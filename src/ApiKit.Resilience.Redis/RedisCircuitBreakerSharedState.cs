@@ -22,15 +22,18 @@ public sealed partial class RedisCircuitBreakerSharedState : ICircuitBreakerShar
     private readonly ILogger _logger;
     private readonly ConcurrentDictionary<string, CircuitBreaker.CircuitBreaker> _breakers = new(StringComparer.Ordinal);
     private readonly RedisChannel _channel;
+    private readonly ITimer? _resync;
     private int _subscribed;
 
     /// <summary>Creates the shared state over a connection the caller owns.</summary>
     /// <param name="redis">The connection (create it with <c>abortConnect=false</c> so that it reconnects by itself).</param>
     /// <param name="options">The options; defaults when <see langword="null"/>.</param>
+    /// <param name="timeProvider">The clock of the periodic resynchronisation.</param>
     /// <param name="logger">Logs Redis failures (at debug level: they are expected during outages).</param>
     public RedisCircuitBreakerSharedState(
         IConnectionMultiplexer redis,
         RedisCircuitBreakerSharedStateOptions? options = null,
+        TimeProvider? timeProvider = null,
         ILogger<RedisCircuitBreakerSharedState>? logger = null)
     {
         ArgumentNullException.ThrowIfNull(redis);
@@ -41,6 +44,21 @@ public sealed partial class RedisCircuitBreakerSharedState : ICircuitBreakerShar
         _channel = new RedisChannel(_options.Channel, RedisChannel.PatternMode.Literal);
         _redis.ConnectionRestored += OnConnectionRestored;
         _ = SubscribeAsync();
+        if (_options.ResyncInterval > TimeSpan.Zero)
+        {
+            // A weak reference: the timer must not keep a forgotten instance alive.
+            _resync = (timeProvider ?? TimeProvider.System).CreateTimer(
+                static s =>
+                {
+                    if (((WeakReference<RedisCircuitBreakerSharedState>)s!).TryGetTarget(out var shared))
+                    {
+                        shared.ResyncAll();
+                    }
+                },
+                new WeakReference<RedisCircuitBreakerSharedState>(this),
+                _options.ResyncInterval,
+                _options.ResyncInterval);
+        }
     }
 
     /// <inheritdoc />
@@ -59,7 +77,11 @@ public sealed partial class RedisCircuitBreakerSharedState : ICircuitBreakerShar
     }
 
     /// <inheritdoc />
-    public void Dispose() => _redis.ConnectionRestored -= OnConnectionRestored;
+    public void Dispose()
+    {
+        _redis.ConnectionRestored -= OnConnectionRestored;
+        _resync?.Dispose();
+    }
 
     private async Task PublishAsync(CircuitBreakerStateChange change)
     {
@@ -96,7 +118,9 @@ public sealed partial class RedisCircuitBreakerSharedState : ICircuitBreakerShar
         try
         {
             var value = await _redis.GetDatabase().StringGetAsync(_options.KeyPrefix + breaker.Name).ConfigureAwait(false);
-            if (value.HasValue && TryParse(value.ToString(), out var state, out var openUntil, out _))
+            if (value.HasValue
+                && TryParse(value.ToString(), out var state, out var openUntil, out var instance)
+                && instance != _options.InstanceId)
             {
                 breaker.ApplySharedState(state, openUntil);
             }
@@ -134,6 +158,16 @@ public sealed partial class RedisCircuitBreakerSharedState : ICircuitBreakerShar
         _ = SubscribeAsync();
 
         // Announcements made while this instance was cut off are lost; the keys still hold the latest state.
+        ResyncAll();
+    }
+
+    private void ResyncAll()
+    {
+        if (Volatile.Read(ref _subscribed) == 0)
+        {
+            _ = SubscribeAsync();
+        }
+
         foreach (var breaker in _breakers.Values)
         {
             _ = ReadAsync(breaker);

@@ -30,6 +30,7 @@ public static class RedisResilienceServiceCollectionExtensions
         services.AddSingleton<ICircuitBreakerSharedState>(sp => new RedisCircuitBreakerSharedState(
             connection(sp),
             options,
+            sp.GetService<TimeProvider>(),
             sp.GetService<ILogger<RedisCircuitBreakerSharedState>>()));
         return services;
     }

@@ -22,6 +22,7 @@ public sealed class CircuitBreaker : ICircuitStateProvider
     private const int Open = (int)CircuitState.Open;
     private const int HalfOpen = (int)CircuitState.HalfOpen;
     private const int Isolated = (int)CircuitState.Isolated;
+    private static readonly TimeSpan SharedExtensionThreshold = TimeSpan.FromSeconds(1);
 
     private readonly Lock _lock = new();
     private readonly TimeProvider _timeProvider;
@@ -186,7 +187,10 @@ public sealed class CircuitBreaker : ICircuitStateProvider
             {
                 case CircuitState.Open:
                     var remaining = openUntil - _timeProvider.GetUtcNow();
-                    if (remaining > TimeSpan.Zero && _state != Isolated && (_state != Open || now + ToTimestamps(remaining) > _openUntil))
+                    // Re-reads of the same opening differ by clock rounding: only a break that ends clearly later extends this one.
+                    if (remaining > TimeSpan.Zero
+                        && _state != Isolated
+                        && (_state != Open || now + ToTimestamps(remaining) > _openUntil + ToTimestamps(SharedExtensionThreshold)))
                     {
                         OpenCircuit(now, CircuitTransitionReason.Shared, remaining, ref change);
                     }

@@ -438,6 +438,27 @@ public sealed class CircuitBreakerTests
     }
 
     [Fact]
+    public void ApplySharedState_SameOpeningTwice_OpensOnceAndLaterBreakExtends()
+    {
+        var opened = new List<CircuitBreakerStateChange>();
+        var breaker = Create(o => o.OnOpened = opened.Add);
+        var until = _time.GetUtcNow().AddSeconds(20);
+        breaker.ApplySharedState(CircuitState.Open, until);
+        breaker.ApplySharedState(CircuitState.Open, until.AddMilliseconds(1));
+        Assert.Single(opened);
+        Assert.Equal(CircuitTransitionReason.Shared, opened[0].Reason);
+
+        breaker.ApplySharedState(CircuitState.Open, until.AddSeconds(10));
+        Assert.Equal(2, opened.Count);
+        Assert.Equal(TimeSpan.FromSeconds(30), breaker.GetSnapshot().RetryAfter);
+
+        breaker.ApplySharedState(CircuitState.Open, _time.GetUtcNow().AddSeconds(-1));
+        breaker.ApplySharedState(CircuitState.Closed, default);
+        Assert.Equal(CircuitState.Closed, breaker.State);
+        Assert.Equal(2, opened.Count);
+    }
+
+    [Fact]
     public void Constructor_InvalidOptions_Throws()
     {
         Assert.Throws<System.ComponentModel.DataAnnotations.ValidationException>(() => Create(o => o.FailureRatio = 1.5));

@@ -28,10 +28,12 @@ internal sealed class Instance : IAsyncDisposable
 
     public CircuitBreakerRegistry Registry { get; }
 
-    public static async Task<Instance> StartAsync(string connectionString, string prefix)
+    public static async Task<Instance> StartAsync(string connectionString, string prefix, string? channel = null)
     {
         var connection = await ConnectionMultiplexer.ConnectAsync(connectionString);
-        return new Instance(connection, new RedisCircuitBreakerSharedState(connection, new RedisCircuitBreakerSharedStateOptions { KeyPrefix = prefix + ":", Channel = prefix }));
+        return new Instance(connection, new RedisCircuitBreakerSharedState(
+            connection,
+            new RedisCircuitBreakerSharedStateOptions { KeyPrefix = prefix + ":", Channel = channel ?? prefix, ResyncInterval = TimeSpan.FromMilliseconds(500) }));
     }
 
     public async Task FailAsync(string name, int times = 2)
@@ -121,6 +123,28 @@ public sealed class RedisSharedStateTests(RedisServerFixture redis) : IClassFixt
         await using var late = await Instance.StartAsync(redis.ConnectionString, prefix);
         var breaker = late.Registry.GetOrAdd("inventory");
         Assert.True(await Eventually.TrueAsync(() => breaker.State == CircuitState.Open));
+    }
+}
+
+public sealed class RedisResyncTests(RedisServerFixture redis) : IClassFixture<RedisServerFixture>
+{
+    [Fact]
+    public async Task Resync_AnnouncementNeverReceived_StateStillArrivesThroughTheKey()
+    {
+        // The peer listens on another channel, so it never hears the announcement: only the periodic re-read can tell it.
+        await using var a = await Instance.StartAsync(redis.ConnectionString, "resync", "channel-a");
+        await using var b = await Instance.StartAsync(redis.ConnectionString, "resync", "channel-b");
+        var peer = b.Registry.GetOrAdd("orders");
+        await Task.Delay(200);
+
+        await a.FailAsync("orders");
+        Assert.True(await Eventually.TrueAsync(() => peer.State == CircuitState.Open));
+        var snapshot = peer.GetSnapshot();
+
+        // Further re-reads of the same opening must not restart its break.
+        await Task.Delay(1200);
+        Assert.Equal(CircuitState.Open, peer.State);
+        Assert.True(peer.GetSnapshot().RetryAfter < snapshot.RetryAfter);
     }
 }
 

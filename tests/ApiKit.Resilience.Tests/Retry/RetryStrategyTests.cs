@@ -21,8 +21,7 @@ public sealed class RetryStrategyTests
         var task = pending.AsTask();
         for (var i = 0; i < maxSteps && !task.IsCompleted; i++)
         {
-            await Task.Yield();
-            _time.Advance(step);
+            await ManualTime.AdvanceAsync(_time, step, () => task.IsCompleted || _time.ActiveTimerCount > 0);
         }
 
         return await task;

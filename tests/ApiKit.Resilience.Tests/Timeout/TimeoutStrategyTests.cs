@@ -8,11 +8,9 @@ public sealed class TimeoutStrategyTests
 {
     private readonly ManualTimeProvider _time = new();
 
-    // ConfigureAwait(false): the cancellation then resumes inline, inside ManualTimeProvider.Advance, so the retry and
-    // its next timers are scheduled before Advance returns and the test's timeline is deterministic.
     private static async ValueTask<int> HangAsync(int value, CancellationToken cancellationToken)
     {
-        await Task.Delay(System.Threading.Timeout.InfiniteTimeSpan, cancellationToken).ConfigureAwait(false);
+        await Task.Delay(System.Threading.Timeout.InfiniteTimeSpan, cancellationToken);
         return value;
     }
 
@@ -54,10 +52,10 @@ public sealed class TimeoutStrategyTests
             c[0]++;
             return HangAsync(1, ct);
         }, calls).AsTask();
+        // Until the end, exactly two timers run: the total timeout and either an attempt timeout or a retry delay.
         for (var i = 0; i < 20 && !pending.IsCompleted; i++)
         {
-            await Task.Yield();
-            _time.Advance(TimeSpan.FromSeconds(1));
+            await ManualTime.AdvanceAsync(_time, TimeSpan.FromSeconds(1), () => pending.IsCompleted || _time.ActiveTimerCount == 2);
         }
 
         var outcome = await pending;
