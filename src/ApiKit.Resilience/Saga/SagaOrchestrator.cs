@@ -59,9 +59,13 @@ public sealed class SagaOrchestrator<TData>
         return await DriveAsync(record, data, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Finishes or compensates every saga of this definition that is still running or compensating (call it at startup).</summary>
+    /// <summary>
+    /// Finishes or compensates every saga of this definition that is still running or compensating (call it at startup).
+    /// A saga that another instance resumes at the same time is left to whichever writes first; it is not in the results
+    /// of the other.
+    /// </summary>
     /// <param name="cancellationToken">Stops resuming.</param>
-    /// <returns>How each resumed saga ended.</returns>
+    /// <returns>How each saga this instance drove ended.</returns>
     public async Task<IReadOnlyList<SagaResult>> ResumeAllAsync(CancellationToken cancellationToken = default)
     {
         var results = new List<SagaResult>();
@@ -77,7 +81,15 @@ public sealed class SagaOrchestrator<TData>
                 await SaveAsync(record, cancellationToken).ConfigureAwait(false);
             }
 
-            results.Add(await DriveAsync(record, data, cancellationToken).ConfigureAwait(false));
+            try
+            {
+                results.Add(await DriveAsync(record, data, cancellationToken).ConfigureAwait(false));
+            }
+            catch (SagaConcurrencyException exception)
+            {
+                // Another instance is resuming the same saga and wrote first: it owns it now.
+                SagaLog.TakenOver(_logger, record.Id, exception);
+            }
         }
 
         return results;

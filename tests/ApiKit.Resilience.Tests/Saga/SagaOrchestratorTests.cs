@@ -210,6 +210,51 @@ public sealed class SagaOrchestratorTests : IDisposable
     }
 
     [Fact]
+    public async Task ResumeAll_TwoInstancesAtOnce_OneDrivesTheSagaAndTheOtherStepsAside()
+    {
+        var ledger = new Ledger();
+        var store = SqliteStore();
+        await store.EnsureCreatedAsync();
+        var entered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _ = new SagaOrchestrator<OrderData>(
+            OrderSaga(ledger, async step =>
+            {
+                if (step == "charge")
+                {
+                    entered.TrySetResult();
+                    await Task.Delay(System.Threading.Timeout.Infinite);
+                }
+            }),
+            store,
+            FastOptions).RunAsync("s7", new OrderData { OrderId = "o7" });
+        await entered.Task.WaitAsync(TimeSpan.FromSeconds(10));
+
+        // Both resumers are inside the charge step before either writes.
+        using var bothInside = new CountdownEvent(2);
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        SagaOrchestrator<OrderData> Resumer() => new(
+            OrderSaga(ledger, async step =>
+            {
+                if (step == "charge")
+                {
+                    bothInside.Signal();
+                    await gate.Task;
+                }
+            }),
+            SqliteStore(),
+            FastOptions);
+        var first = Resumer().ResumeAllAsync();
+        var second = Resumer().ResumeAllAsync();
+        Assert.True(bothInside.Wait(TimeSpan.FromSeconds(10)));
+        gate.SetResult();
+        var results = (await first).Concat(await second).ToList();
+
+        Assert.Equal(SagaStatus.Completed, Assert.Single(results).Status);
+        Assert.Equal(SagaStatus.Completed, (await store.GetAsync("s7", default))!.Status);
+        Assert.Equal(["s7:charge", "s7:reserve", "s7:ship"], ledger.Applied.Keys.Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
     public async Task Run_DuplicateSagaId_ThrowsConcurrency()
     {
         var store = SqliteStore();
