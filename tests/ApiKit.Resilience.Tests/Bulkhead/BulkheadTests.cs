@@ -56,6 +56,25 @@ public sealed class BulkheadTests
     }
 
     [Fact]
+    public async Task Execute_CallerCancelsWhileQueued_LeavesQueueWithCancellationAndNeverRuns()
+    {
+        using var bulkhead = new ApiKit.Resilience.Bulkhead.Bulkhead(new BulkheadOptions { MaxConcurrency = 1, QueueLimit = 1 });
+        var gate = new TaskCompletionSource<int>();
+        var running = bulkhead.ExecuteOutcomeAsync(static (g, _) => new ValueTask<int>(g.Task), gate);
+        using var cts = new CancellationTokenSource();
+        var ran = new int[1];
+        var queued = bulkhead.ExecuteOutcomeAsync(static (r, _) => ValueTask.FromResult(++r[0]), ran, cts.Token).AsTask();
+        Assert.Equal(1, bulkhead.QueuedCount);
+        await cts.CancelAsync();
+        var outcome = await queued;
+        Assert.IsAssignableFrom<OperationCanceledException>(outcome.Exception);
+        Assert.Equal(0, bulkhead.QueuedCount);
+        gate.SetResult(1);
+        Assert.True((await running).IsSuccess);
+        Assert.Equal(0, ran[0]);
+    }
+
+    [Fact]
     public void Registry_SameKey_ReturnsSameBulkheadNamedByKey()
     {
         using var registry = new BulkheadRegistry(_ => new BulkheadOptions { MaxConcurrency = 3 });

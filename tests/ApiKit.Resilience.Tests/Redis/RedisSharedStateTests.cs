@@ -2,6 +2,7 @@ using System.Diagnostics;
 using ApiKit.Resilience.CircuitBreaker;
 using ApiKit.Resilience.Redis;
 using ApiKit.Testing;
+using Microsoft.Extensions.DependencyInjection;
 using StackExchange.Redis;
 
 namespace ApiKit.Resilience.Tests.Redis;
@@ -123,6 +124,33 @@ public sealed class RedisSharedStateTests(RedisServerFixture redis) : IClassFixt
         await using var late = await Instance.StartAsync(redis.ConnectionString, prefix);
         var breaker = late.Registry.GetOrAdd("inventory");
         Assert.True(await Eventually.TrueAsync(() => breaker.State == CircuitState.Open));
+    }
+}
+
+public sealed class RedisDependencyInjectionTests(RedisServerFixture redis) : IClassFixture<RedisServerFixture>
+{
+    [Fact]
+    public async Task AddApiKitResilienceRedis_RegistryBreakersOfTwoProviders_ShareState()
+    {
+        using var first = await ConnectionMultiplexer.ConnectAsync(redis.ConnectionString);
+        using var second = await ConnectionMultiplexer.ConnectAsync(redis.ConnectionString);
+        await using var one = Provider(first);
+        await using var two = Provider(second);
+        var mine = one.GetRequiredService<CircuitBreakerRegistry>().GetOrAdd("billing");
+        var peer = two.GetRequiredService<CircuitBreakerRegistry>().GetOrAdd("billing");
+        await Task.Delay(200);
+
+        mine.Isolate();
+        Assert.True(await Eventually.TrueAsync(() => peer.State == CircuitState.Isolated));
+        mine.Close();
+        Assert.True(await Eventually.TrueAsync(() => peer.State == CircuitState.Closed));
+    }
+
+    private static ServiceProvider Provider(IConnectionMultiplexer connection)
+    {
+        var services = new ServiceCollection();
+        services.AddApiKitResilienceRedis(_ => connection, o => o.KeyPrefix = "di:");
+        return services.BuildServiceProvider();
     }
 }
 
