@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.ComponentModel.DataAnnotations;
 using System.Globalization;
-using ApiKit.Resilience.CircuitBreaker;
+using ApiKit.Resilience.CircuitBreakers;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using StackExchange.Redis;
@@ -20,7 +20,7 @@ public sealed partial class RedisCircuitBreakerSharedState : ICircuitBreakerShar
     private readonly IConnectionMultiplexer _redis;
     private readonly RedisCircuitBreakerSharedStateOptions _options;
     private readonly ILogger _logger;
-    private readonly ConcurrentDictionary<string, CircuitBreaker.CircuitBreaker> _breakers = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, CircuitBreaker> _breakers = new(StringComparer.Ordinal);
     private readonly RedisChannel _channel;
     private readonly ITimer? _resync;
     private int _subscribed;
@@ -62,7 +62,7 @@ public sealed partial class RedisCircuitBreakerSharedState : ICircuitBreakerShar
     }
 
     /// <inheritdoc />
-    public void Attach(CircuitBreaker.CircuitBreaker breaker)
+    public void Attach(CircuitBreaker breaker)
     {
         ArgumentNullException.ThrowIfNull(breaker);
         _breakers[breaker.Name] = breaker;
@@ -70,7 +70,7 @@ public sealed partial class RedisCircuitBreakerSharedState : ICircuitBreakerShar
     }
 
     /// <inheritdoc />
-    public void Publish(CircuitBreaker.CircuitBreaker breaker, CircuitBreakerStateChange change)
+    public void Publish(CircuitBreaker breaker, CircuitBreakerStateChange change)
     {
         ArgumentNullException.ThrowIfNull(change);
         _ = PublishAsync(change);
@@ -113,7 +113,7 @@ public sealed partial class RedisCircuitBreakerSharedState : ICircuitBreakerShar
         }
     }
 
-    private async Task ReadAsync(CircuitBreaker.CircuitBreaker breaker)
+    private async Task ReadAsync(CircuitBreaker breaker)
     {
         try
         {

@@ -1,4 +1,4 @@
-using ApiKit.Resilience.CircuitBreaker;
+using ApiKit.Resilience.CircuitBreakers;
 using ApiKit.Resilience.Redis;
 using Microsoft.Extensions.Logging;
 using StackExchange.Redis;

@@ -1,10 +1,10 @@
-using ApiKit.Resilience.CircuitBreaker;
+using ApiKit.Resilience.CircuitBreakers;
 using ApiKit.Resilience.Retry;
 using BenchmarkDotNet.Attributes;
 using Polly;
 using Polly.CircuitBreaker;
 using Polly.Retry;
-using ApiKitBreaker = ApiKit.Resilience.CircuitBreaker.CircuitBreaker;
+using ApiKitBreaker = ApiKit.Resilience.CircuitBreakers.CircuitBreaker;
 using ApiKitPipeline = ApiKit.Resilience.ResiliencePipeline;
 using ApiKitPipelineBuilder = ApiKit.Resilience.ResiliencePipelineBuilder;
 
@@ -51,7 +51,7 @@ public class CircuitBreakerOpenBenchmarks
             await _apiKit.ExecuteOutcomeAsync<int, int>(static (_, _) => throw new InvalidOperationException(), 0);
         }
 
-        if (_apiKit.State != ApiKit.Resilience.CircuitBreaker.CircuitState.Open || await PollyOutcome() || await ApiKitOutcome())
+        if (_apiKit.State != ApiKit.Resilience.CircuitBreakers.CircuitState.Open || await PollyOutcome() || await ApiKitOutcome())
         {
             throw new InvalidOperationException("Both circuits must be open.");
         }

@@ -1,5 +1,5 @@
-using ApiKit.Resilience.Bulkhead;
-using ApiKit.Resilience.CircuitBreaker;
+using ApiKit.Resilience.Bulkheads;
+using ApiKit.Resilience.CircuitBreakers;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging;

@@ -1,5 +1,5 @@
 using System.ComponentModel.DataAnnotations;
-using ApiKit.Resilience.CircuitBreaker;
+using ApiKit.Resilience.CircuitBreakers;
 using ApiKit.Resilience.Retry;
 
 namespace ApiKit.Resilience.Http;

@@ -1,5 +1,5 @@
 using System.Collections.Concurrent;
-using ApiKit.Resilience.CircuitBreaker;
+using ApiKit.Resilience.CircuitBreakers;
 using ApiKit.Resilience.Retry;
 using ApiKit.Resilience.Timeout;
 using Microsoft.Extensions.Logging;

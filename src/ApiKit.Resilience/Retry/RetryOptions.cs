@@ -71,7 +71,7 @@ public sealed class RetryOptions
     /// <summary>Gets or sets which exceptions are retried.</summary>
     /// <value>The default retries every exception except <see cref="OperationCanceledException"/>.</value>
     [Required]
-    public Func<Exception, bool> ShouldHandleException { get; set; } = CircuitBreaker.CircuitBreakerDefaults.ShouldHandleException;
+    public Func<Exception, bool> ShouldHandleException { get; set; } = CircuitBreakers.CircuitBreakerDefaults.ShouldHandleException;
 
     /// <summary>Gets or sets which results are retried, or <see langword="null"/> when no result is.</summary>
     /// <value>The default is <see langword="null"/>.</value>

@@ -1,4 +1,4 @@
-using ApiKit.Resilience.CircuitBreaker;
+using ApiKit.Resilience.CircuitBreakers;
 using ApiKit.Resilience.Fallback;
 
 namespace ApiKit.Resilience.Tests.Fallback;
@@ -16,7 +16,7 @@ public sealed class FallbackTests
     [Fact]
     public async Task Execute_OpenCircuit_FallbackFunctionSeesRejection()
     {
-        var breaker = new ApiKit.Resilience.CircuitBreaker.CircuitBreaker(new CircuitBreakerOptions());
+        var breaker = new CircuitBreaker(new CircuitBreakerOptions());
         breaker.Isolate();
         var pipeline = new ResiliencePipelineBuilder()
             .AddFallback(new FallbackOptions<string> { FallbackAction = (o, _) => ValueTask.FromResult("fallback:" + o.Reason) })

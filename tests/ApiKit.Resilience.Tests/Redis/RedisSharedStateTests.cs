@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using ApiKit.Resilience.CircuitBreaker;
+using ApiKit.Resilience.CircuitBreakers;
 using ApiKit.Resilience.Redis;
 using ApiKit.Testing;
 using Microsoft.Extensions.DependencyInjection;

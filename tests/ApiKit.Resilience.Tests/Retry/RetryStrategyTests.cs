@@ -1,5 +1,5 @@
 using System.Net;
-using ApiKit.Resilience.CircuitBreaker;
+using ApiKit.Resilience.CircuitBreakers;
 using ApiKit.Resilience.Retry;
 using ApiKit.Testing;
 
@@ -106,7 +106,7 @@ public sealed class RetryStrategyTests
     [Fact]
     public async Task Execute_RejectedByOpenCircuit_WaitsForItsRetryAfter()
     {
-        var breaker = new ApiKit.Resilience.CircuitBreaker.CircuitBreaker(new CircuitBreakerOptions { BreakDuration = TimeSpan.FromSeconds(3) }, _time);
+        var breaker = new CircuitBreaker(new CircuitBreakerOptions { BreakDuration = TimeSpan.FromSeconds(3) }, _time);
         breaker.Isolate();
         breaker.Close();
         var delays = new List<TimeSpan>();

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
-using ApiKit.Resilience.CircuitBreaker;
+using ApiKit.Resilience.CircuitBreakers;
 using ApiKit.Resilience.Telemetry;
 using ApiKit.Testing;
 
@@ -49,7 +49,7 @@ public sealed class ResilienceTelemetryTests
         };
         ActivitySource.AddActivityListener(activities);
 
-        var breaker = new ApiKit.Resilience.CircuitBreaker.CircuitBreaker(
+        var breaker = new CircuitBreaker(
             new CircuitBreakerOptions { Name = name, FailureRatio = null, ConsecutiveFailures = 1 }, new ManualTimeProvider());
         using var activity = source.StartActivity("call")!;
         await breaker.ExecuteOutcomeAsync<int, int>(static (_, _) => throw new InvalidOperationException(), 0);

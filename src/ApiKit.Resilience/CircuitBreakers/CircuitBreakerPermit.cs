@@ -1,4 +1,4 @@
-namespace ApiKit.Resilience.CircuitBreaker;
+namespace ApiKit.Resilience.CircuitBreakers;
 
 /// <summary>
 /// The right to make one call through a breaker, from <see cref="CircuitBreaker.TryAcquirePermit"/>. Report its

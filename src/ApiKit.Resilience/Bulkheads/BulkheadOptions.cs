@@ -1,6 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 
-namespace ApiKit.Resilience.Bulkhead;
+namespace ApiKit.Resilience.Bulkheads;
 
 /// <summary>The defaults of <see cref="BulkheadOptions"/>, in one place.</summary>
 public static class BulkheadDefaults

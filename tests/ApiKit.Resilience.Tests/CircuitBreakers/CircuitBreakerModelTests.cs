@@ -1,9 +1,9 @@
-using ApiKit.Resilience.CircuitBreaker;
+using ApiKit.Resilience.CircuitBreakers;
 using ApiKit.Testing;
 using FsCheck;
 using FsCheck.Fluent;
 
-namespace ApiKit.Resilience.Tests.CircuitBreaker;
+namespace ApiKit.Resilience.Tests.CircuitBreakers;
 
 /// <summary>
 /// Drives the breaker and a small reference model with the same random sequence of outcomes, manual transitions
@@ -41,7 +41,7 @@ public sealed class CircuitBreakerModelTests
     private static bool Matches((Op Op, int Millis)[] steps)
     {
         var time = new ManualTimeProvider();
-        var breaker = new ApiKit.Resilience.CircuitBreaker.CircuitBreaker(
+        var breaker = new CircuitBreaker(
             new CircuitBreakerOptions
             {
                 FailureRatio = 0.5,

@@ -1,4 +1,4 @@
-namespace ApiKit.Resilience.CircuitBreaker;
+namespace ApiKit.Resilience.CircuitBreakers;
 
 /// <summary>The defaults of <see cref="CircuitBreakerOptions"/>, in one place.</summary>
 public static class CircuitBreakerDefaults

@@ -1,13 +1,13 @@
-using ApiKit.Resilience.Bulkhead;
+using ApiKit.Resilience.Bulkheads;
 
-namespace ApiKit.Resilience.Tests.Bulkhead;
+namespace ApiKit.Resilience.Tests.Bulkheads;
 
 public sealed class BulkheadTests
 {
     [Fact]
     public async Task Execute_MoreCallersThanSlotsAndQueue_RejectsTheRestAndQueuedRunLater()
     {
-        using var bulkhead = new ApiKit.Resilience.Bulkhead.Bulkhead(new BulkheadOptions { MaxConcurrency = 2, QueueLimit = 1 });
+        using var bulkhead = new Bulkhead(new BulkheadOptions { MaxConcurrency = 2, QueueLimit = 1 });
         var gate = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
         var running = new int[2];
         var calls = Enumerable.Range(0, 5).Select(_ => bulkhead.ExecuteOutcomeAsync(
@@ -34,7 +34,7 @@ public sealed class BulkheadTests
     [Fact]
     public async Task ExecuteAsync_Full_ThrowsBulkheadRejected()
     {
-        using var bulkhead = new ApiKit.Resilience.Bulkhead.Bulkhead(new BulkheadOptions { MaxConcurrency = 1 });
+        using var bulkhead = new Bulkhead(new BulkheadOptions { MaxConcurrency = 1 });
         var gate = new TaskCompletionSource<int>();
         var first = bulkhead.ExecuteAsync(static (g, _) => new ValueTask<int>(g.Task), gate);
         await Assert.ThrowsAsync<BulkheadRejectedException>(async () => await bulkhead.ExecuteAsync(static (v, _) => ValueTask.FromResult(v), 1));
@@ -45,7 +45,7 @@ public sealed class BulkheadTests
     [Fact]
     public async Task Execute_CallbackThrows_ReleasesSlot()
     {
-        using var bulkhead = new ApiKit.Resilience.Bulkhead.Bulkhead(new BulkheadOptions { MaxConcurrency = 1 });
+        using var bulkhead = new Bulkhead(new BulkheadOptions { MaxConcurrency = 1 });
         var outcome = await bulkhead.ExecuteOutcomeAsync<int, int>(static async (_, _) =>
         {
             await Task.Yield();
@@ -58,7 +58,7 @@ public sealed class BulkheadTests
     [Fact]
     public async Task Execute_CallerCancelsWhileQueued_LeavesQueueWithCancellationAndNeverRuns()
     {
-        using var bulkhead = new ApiKit.Resilience.Bulkhead.Bulkhead(new BulkheadOptions { MaxConcurrency = 1, QueueLimit = 1 });
+        using var bulkhead = new Bulkhead(new BulkheadOptions { MaxConcurrency = 1, QueueLimit = 1 });
         var gate = new TaskCompletionSource<int>();
         var running = bulkhead.ExecuteOutcomeAsync(static (g, _) => new ValueTask<int>(g.Task), gate);
         using var cts = new CancellationTokenSource();

@@ -1,7 +1,7 @@
-using ApiKit.Resilience.CircuitBreaker;
+using ApiKit.Resilience.CircuitBreakers;
 using ApiKit.Testing;
 
-namespace ApiKit.Resilience.Tests.CircuitBreaker;
+namespace ApiKit.Resilience.Tests.CircuitBreakers;
 
 public sealed class HalfOpenConcurrencyTests
 {
@@ -11,7 +11,7 @@ public sealed class HalfOpenConcurrencyTests
     public async Task Execute_64ParallelCallersInHalfOpen_ExactlyNProbesPass(int probes)
     {
         var time = new ManualTimeProvider();
-        var breaker = new ApiKit.Resilience.CircuitBreaker.CircuitBreaker(
+        var breaker = new CircuitBreaker(
             new CircuitBreakerOptions { ConsecutiveFailures = 1, FailureRatio = null, HalfOpenProbes = probes, BreakDuration = TimeSpan.FromSeconds(1) },
             time);
         await breaker.ExecuteOutcomeAsync<int, int>(static (_, _) => throw new InvalidOperationException(), 0);

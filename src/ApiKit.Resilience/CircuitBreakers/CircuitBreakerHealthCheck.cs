@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
-namespace ApiKit.Resilience.CircuitBreaker;
+namespace ApiKit.Resilience.CircuitBreakers;
 
 /// <summary>
 /// Reports every breaker of a <see cref="CircuitBreakerRegistry"/>: healthy when all are closed, otherwise the

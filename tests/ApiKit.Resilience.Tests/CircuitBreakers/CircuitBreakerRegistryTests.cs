@@ -1,9 +1,9 @@
-using ApiKit.Resilience.CircuitBreaker;
+using ApiKit.Resilience.CircuitBreakers;
 using ApiKit.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
-namespace ApiKit.Resilience.Tests.CircuitBreaker;
+namespace ApiKit.Resilience.Tests.CircuitBreakers;
 
 public sealed class CircuitBreakerRegistryTests
 {
@@ -11,7 +11,7 @@ public sealed class CircuitBreakerRegistryTests
     public void GetOrAdd_SameKeyConcurrently_ReturnsOneBreakerNamedByKey()
     {
         var registry = new CircuitBreakerRegistry();
-        var breakers = new ApiKit.Resilience.CircuitBreaker.CircuitBreaker[32];
+        var breakers = new CircuitBreaker[32];
         Parallel.For(0, 32, i => breakers[i] = registry.GetOrAdd("api.example.com:443"));
         Assert.All(breakers, b => Assert.Same(breakers[0], b));
         Assert.Equal("api.example.com:443", breakers[0].Name);

@@ -1,6 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 
-namespace ApiKit.Resilience.CircuitBreaker;
+namespace ApiKit.Resilience.CircuitBreakers;
 
 /// <summary>Options of a <see cref="CircuitBreaker"/>. Any trip rule that is enabled can open the circuit.</summary>
 public sealed class CircuitBreakerOptions

@@ -4,7 +4,7 @@ using ApiKit.Resilience.Telemetry;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
-namespace ApiKit.Resilience.CircuitBreaker;
+namespace ApiKit.Resilience.CircuitBreakers;
 
 /// <summary>
 /// A circuit breaker: closed, open, half-open with N probes, and isolated by hand. Trips on a failure ratio over a

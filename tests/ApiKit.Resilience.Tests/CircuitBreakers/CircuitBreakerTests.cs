@@ -1,14 +1,14 @@
 using System.Net;
-using ApiKit.Resilience.CircuitBreaker;
+using ApiKit.Resilience.CircuitBreakers;
 using ApiKit.Testing;
 
-namespace ApiKit.Resilience.Tests.CircuitBreaker;
+namespace ApiKit.Resilience.Tests.CircuitBreakers;
 
 public sealed class CircuitBreakerTests
 {
     private readonly ManualTimeProvider _time = new();
 
-    private ApiKit.Resilience.CircuitBreaker.CircuitBreaker Create(Action<CircuitBreakerOptions>? configure = null)
+    private CircuitBreaker Create(Action<CircuitBreakerOptions>? configure = null)
     {
         var options = new CircuitBreakerOptions
         {
@@ -19,16 +19,16 @@ public sealed class CircuitBreakerTests
             BreakDuration = TimeSpan.FromSeconds(5),
         };
         configure?.Invoke(options);
-        return new ApiKit.Resilience.CircuitBreaker.CircuitBreaker(options, _time);
+        return new CircuitBreaker(options, _time);
     }
 
-    private static ValueTask<Outcome<int>> Succeed(ApiKit.Resilience.CircuitBreaker.CircuitBreaker breaker) =>
+    private static ValueTask<Outcome<int>> Succeed(CircuitBreaker breaker) =>
         breaker.ExecuteOutcomeAsync(static (v, _) => ValueTask.FromResult(v), 1);
 
-    private static ValueTask<Outcome<int>> Fail(ApiKit.Resilience.CircuitBreaker.CircuitBreaker breaker) =>
+    private static ValueTask<Outcome<int>> Fail(CircuitBreaker breaker) =>
         breaker.ExecuteOutcomeAsync<int, int>(static (_, _) => throw new InvalidOperationException("boom"), 0);
 
-    private async Task TripAsync(ApiKit.Resilience.CircuitBreaker.CircuitBreaker breaker)
+    private async Task TripAsync(CircuitBreaker breaker)
     {
         for (var i = 0; i < 4; i++)
         {
@@ -400,7 +400,7 @@ public sealed class CircuitBreakerTests
     [Fact]
     public async Task ExecuteOutcome_ClosedSynchronousCallback_AllocatesNothing()
     {
-        var breaker = new ApiKit.Resilience.CircuitBreaker.CircuitBreaker(new CircuitBreakerOptions { ConsecutiveFailures = 5 });
+        var breaker = new CircuitBreaker(new CircuitBreakerOptions { ConsecutiveFailures = 5 });
         for (var i = 0; i < 100; i++)
         {
             await Succeed(breaker);

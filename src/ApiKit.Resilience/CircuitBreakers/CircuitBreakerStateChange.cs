@@ -1,4 +1,4 @@
-namespace ApiKit.Resilience.CircuitBreaker;
+namespace ApiKit.Resilience.CircuitBreakers;
 
 /// <summary>Why a circuit changed state.</summary>
 public enum CircuitTransitionReason

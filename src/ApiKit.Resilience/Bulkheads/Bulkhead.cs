@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 using System.Threading.RateLimiting;
 using ApiKit.Resilience.Telemetry;
 
-namespace ApiKit.Resilience.Bulkhead;
+namespace ApiKit.Resilience.Bulkheads;
 
 /// <summary>
 /// A concurrency limit with a bounded queue, on <see cref="ConcurrencyLimiter"/>: at most

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
 
-namespace ApiKit.Resilience.CircuitBreaker;
+namespace ApiKit.Resilience.CircuitBreakers;
 
 internal static partial class CircuitBreakerLog
 {

@@ -1,4 +1,4 @@
-namespace ApiKit.Resilience.CircuitBreaker;
+namespace ApiKit.Resilience.CircuitBreakers;
 
 internal sealed class CircuitBreakerStrategy(CircuitBreaker breaker) : ResilienceStrategy
 {

@@ -1,4 +1,4 @@
-namespace ApiKit.Resilience.CircuitBreaker;
+namespace ApiKit.Resilience.CircuitBreakers;
 
 /// <summary>The state of a circuit breaker.</summary>
 public enum CircuitState

@@ -5,7 +5,7 @@ using ApiKit.Resilience.Telemetry;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
-namespace ApiKit.Resilience.CircuitBreaker;
+namespace ApiKit.Resilience.CircuitBreakers;
 
 /// <summary>
 /// Per-key circuit breakers (for example one per downstream authority or webhook endpoint), created on first use
