@@ -114,6 +114,29 @@ public sealed class RedisSharedStateTests(RedisServerFixture redis) : IClassFixt
     }
 
     [Fact]
+    public async Task Subscribe_MalformedAnnouncementsAndKeys_AreIgnoredAndValidOnesStillApply()
+    {
+        var prefix = Prefix();
+        await using var a = await Instance.StartAsync(redis.ConnectionString, prefix);
+        var breaker = a.Registry.GetOrAdd("catalog");
+        await Task.Delay(200);
+        var publisher = a.Connection.GetSubscriber();
+        foreach (var garbage in new[] { "", "catalog", "catalog\n", "catalog\n1|x|other", "catalog\n9|0|other", "catalog\n1|0", "\n1|0|other", "catalog\n-1|0|other" })
+        {
+            await publisher.PublishAsync(prefix, garbage);
+        }
+
+        await a.Connection.GetDatabase().StringSetAsync(prefix + ":catalog", "not|a|state|at all");
+        a.Registry.GetOrAdd("catalog");
+        await Task.Delay(700);
+        Assert.Equal(CircuitState.Closed, breaker.State);
+
+        var until = DateTimeOffset.UtcNow.AddMinutes(1).ToUnixTimeMilliseconds();
+        await publisher.PublishAsync(prefix, $"catalog\n1|{until}|other");
+        Assert.True(await Eventually.TrueAsync(() => breaker.State == CircuitState.Open));
+    }
+
+    [Fact]
     public async Task Attach_InstanceStartingWhileCircuitOpen_ReadsOpenStateFromKey()
     {
         var prefix = Prefix();
