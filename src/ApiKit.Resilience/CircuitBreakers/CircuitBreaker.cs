@@ -55,8 +55,10 @@ public sealed class CircuitBreaker : ICircuitStateProvider
     private volatile int _state;
     private volatile int _generation;
     private volatile bool _breakElapsed;
+    private volatile bool _epochCurrent;
     private long _openUntil;
     private ITimer? _breakTimer;
+    private ITimer? _epochTimer;
 
     // Guarded by _lock.
     private long _epoch;
@@ -489,7 +491,8 @@ public sealed class CircuitBreaker : ICircuitStateProvider
 
     private void Record(in CircuitBreakerPermit permit, bool failure)
     {
-        var now = _windowEnabled || _slowTimestamps > 0 || permit.IsProbe ? _timeProvider.GetTimestamp() : 0;
+        // Closed-circuit outcomes need no clock read unless slow calls are measured: their bucket is the cached epoch.
+        var now = _slowTimestamps > 0 || permit.IsProbe ? _timeProvider.GetTimestamp() : 0;
         var slow = _slowTimestamps > 0 && now - permit.StartTimestamp >= _slowTimestamps;
         CircuitBreakerStateChange? change = null;
         lock (_lock)
@@ -519,8 +522,7 @@ public sealed class CircuitBreaker : ICircuitStateProvider
     {
         if (_windowEnabled)
         {
-            var epoch = now / _bucketTimestamps;
-            Advance(epoch);
+            var epoch = CurrentEpoch(ref now);
             ref var bucket = ref _buckets[(int)(epoch % _buckets.Length)];
             bucket.Total++;
             _windowTotal++;
@@ -546,21 +548,54 @@ public sealed class CircuitBreaker : ICircuitStateProvider
             _consecutiveFailures++;
             if (_consecutiveThreshold > 0 && _consecutiveFailures >= _consecutiveThreshold)
             {
-                OpenCircuit(now == 0 ? _timeProvider.GetTimestamp() : now, CircuitTransitionReason.ConsecutiveFailures, null, ref change);
+                OpenCircuit(Now(now), CircuitTransitionReason.ConsecutiveFailures, null, ref change);
                 return;
             }
 
             if (_ratioEnabled && _windowTotal >= _minimumThroughput && _windowFailures >= _failureRatio * _windowTotal)
             {
-                OpenCircuit(now, CircuitTransitionReason.FailureRatio, null, ref change);
+                OpenCircuit(Now(now), CircuitTransitionReason.FailureRatio, null, ref change);
                 return;
             }
         }
 
         if (slow && _windowTotal >= _minimumThroughput && _windowSlow >= _slowRatio * _windowTotal)
         {
-            OpenCircuit(now, CircuitTransitionReason.SlowCalls, null, ref change);
+            OpenCircuit(Now(now), CircuitTransitionReason.SlowCalls, null, ref change);
         }
+    }
+
+    private long Now(long now) => now != 0 ? now : _timeProvider.GetTimestamp();
+
+    /// <summary>
+    /// The window bucket an outcome recorded now belongs to. The clock is read once per bucket: a one-shot timer marks
+    /// the cached epoch stale at the next bucket boundary, and idle breakers arm no timer at all.
+    /// </summary>
+    private long CurrentEpoch(ref long now)
+    {
+        if (_epochCurrent && (now == 0 || now / _bucketTimestamps == _epoch))
+        {
+            return _epoch;
+        }
+
+        now = Now(now);
+        var epoch = now / _bucketTimestamps;
+        Advance(epoch);
+        var untilBoundary = ((epoch + 1) * _bucketTimestamps) - now;
+        _epochTimer ??= _timeProvider.CreateTimer(
+            static s =>
+            {
+                if (((WeakReference<CircuitBreaker>)s!).TryGetTarget(out var breaker))
+                {
+                    breaker._epochCurrent = false;
+                }
+            },
+            _self,
+            System.Threading.Timeout.InfiniteTimeSpan,
+            System.Threading.Timeout.InfiniteTimeSpan);
+        _epochCurrent = true;
+        _epochTimer.Change(TimeSpan.FromTicks(Math.Max(1, (long)Math.Ceiling(untilBoundary * _timespanTicksPerTimestamp))), System.Threading.Timeout.InfiniteTimeSpan);
+        return epoch;
     }
 
     private void RecordProbe(long now, bool failed, ref CircuitBreakerStateChange? change)
@@ -634,6 +669,7 @@ public sealed class CircuitBreaker : ICircuitStateProvider
     {
         _consecutiveOpens = 0;
         _epoch = now / _bucketTimestamps;
+        _epochCurrent = false;
         ResetWindow();
         change = SetState(Closed, reason, TimeSpan.Zero, default);
     }

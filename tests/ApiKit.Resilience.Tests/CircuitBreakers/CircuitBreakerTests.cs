@@ -459,6 +459,47 @@ public sealed class CircuitBreakerTests
     }
 
     [Fact]
+    public async Task Execute_ManyClosedCalls_ReadTheClockOncePerBucketAndStillExpireOnTime()
+    {
+        var clock = new CountingTimeProvider(_time);
+        var breaker = new CircuitBreaker(new CircuitBreakerOptions { MinimumThroughput = 4, SamplingDuration = TimeSpan.FromSeconds(10) }, clock);
+        var before = clock.Reads;
+        for (var i = 0; i < 1000; i++)
+        {
+            await Succeed(breaker);
+        }
+
+        Assert.InRange(clock.Reads - before, 1, 2);
+        Assert.Equal(1000, breaker.GetSnapshot().WindowCalls);
+
+        // The cached bucket goes stale at the boundary: the next outcome reads the clock again, and old calls expire.
+        _time.Advance(TimeSpan.FromSeconds(10));
+        await Fail(breaker);
+        var snapshot = breaker.GetSnapshot();
+        Assert.Equal((1, 1), (snapshot.WindowCalls, snapshot.WindowFailures));
+    }
+
+    private sealed class CountingTimeProvider(TimeProvider inner) : TimeProvider
+    {
+        private int _reads;
+
+        public int Reads => Volatile.Read(ref _reads);
+
+        public override long TimestampFrequency => inner.TimestampFrequency;
+
+        public override long GetTimestamp()
+        {
+            Interlocked.Increment(ref _reads);
+            return inner.GetTimestamp();
+        }
+
+        public override DateTimeOffset GetUtcNow() => inner.GetUtcNow();
+
+        public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period) =>
+            inner.CreateTimer(callback, state, dueTime, period);
+    }
+
+    [Fact]
     public void Constructor_InvalidOptions_Throws()
     {
         Assert.Throws<System.ComponentModel.DataAnnotations.ValidationException>(() => Create(o => o.FailureRatio = 1.5));
