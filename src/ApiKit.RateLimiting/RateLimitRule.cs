@@ -2,8 +2,11 @@ using System.ComponentModel.DataAnnotations;
 
 namespace ApiKit.RateLimiting;
 
-/// <summary>One limit: an algorithm, a quota and a window. A request may be subject to several rules at once.</summary>
-public sealed class RateLimitRule : IValidatableObject
+/// <summary>
+/// One limit: an algorithm, a quota and a window. Not sealed so that <see cref="RateLimitPolicyLimit"/> can add how the
+/// limit partitions requests.
+/// </summary>
+public class RateLimitRule : IValidatableObject
 {
     /// <summary>Gets or sets the rule's name, used in the <c>RateLimit</c> headers and in metrics.</summary>
     /// <value>Required; at most 64 characters of letters, digits, <c>-</c>, <c>_</c> and <c>.</c>.</value>
@@ -45,7 +48,7 @@ public sealed class RateLimitRule : IValidatableObject
     public int QueueLimit { get; set; } = RateLimitRuleDefaults.QueueLimit;
 
     /// <inheritdoc />
-    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    public virtual IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         if (QueueLimit > 0 && Algorithm != RateLimitAlgorithm.LeakyBucket)
         {
