@@ -4,7 +4,7 @@ using Xunit.Abstractions;
 
 namespace ApiKit.RateLimiting.Tests.Keyed;
 
-public sealed class KeyedRateLimiterTests(ITestOutputHelper output)
+public sealed class KeyedRateLimiterTests
 {
     [Fact]
     public async Task AttemptAcquire_64ParallelCallersOnOneKey_AdmitExactlyTheLimitAndOtherKeysAreIndependent()
@@ -67,7 +67,15 @@ public sealed class KeyedRateLimiterTests(ITestOutputHelper output)
 
         Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
     }
+}
 
+/// <summary>Measures retained memory, so it must not share the heap with tests running in parallel.</summary>
+[CollectionDefinition(nameof(MemoryMeasurement), DisableParallelization = true)]
+public sealed class MemoryMeasurement;
+
+[Collection(nameof(MemoryMeasurement))]
+public sealed class KeyedMemoryTests(ITestOutputHelper output)
+{
     [Fact]
     public void AttemptAcquire_100kKeys_MemoryPerTrackedKeyIsSmall()
     {
