@@ -6,14 +6,16 @@
 -- KEYS[i]  state of limit i (a hash a/b/c; a list of admission times for the sliding log)
 -- ARGV[1]  cost
 -- ARGV[2]  1 if an admitted request may wait in a leaky bucket's shaping queue, else 0
--- ARGV[3]  empty: use the Redis server clock (TIME); otherwise a time in microseconds (tests only)
+-- ARGV[3]  empty: use the Redis server clock (TIME); otherwise a time in microseconds (tests only: keys then get
+--          no TTL, since Redis expires them on its own clock, which such a time does not follow)
 -- ARGV[4+5(i-1) ..] algorithm, N, W (us), burst, queue of limit i
 -- Returns {all_allowed, then per limit: allowed, retry_after_us (-1 never), remaining, reset_us, delay_us}
 
 local cost = tonumber(ARGV[1])
 local allow_delay = ARGV[2] == '1'
 local now
-if ARGV[3] == '' then
+local server_clock = ARGV[3] == ''
+if server_clock then
   local t = redis.call('TIME')
   now = tonumber(t[1]) * 1000000 + tonumber(t[2])
 else
@@ -172,7 +174,7 @@ if all == 1 then
     else
       redis.call('HSET', KEYS[i], 'a', str(r[6]), 'b', str(r[7]), 'c', str(r[8]))
     end
-    redis.call('PEXPIRE', KEYS[i], ttl_ms)
+    if server_clock then redis.call('PEXPIRE', KEYS[i], ttl_ms) end
   end
 end
 

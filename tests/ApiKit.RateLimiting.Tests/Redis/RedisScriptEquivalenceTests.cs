@@ -15,13 +15,16 @@ public sealed class RedisScriptEquivalenceTests(RedisServerFixture redis) : IAsy
 {
     private ConnectionMultiplexer? _connection;
 
-    public async Task InitializeAsync() => _connection = await ConnectionMultiplexer.ConnectAsync(redis.ConnectionString);
+    public async Task InitializeAsync() => _connection = await RedisTestConnection.ConnectAsync(redis.ConnectionString);
 
     public Task DisposeAsync()
     {
         _connection?.Dispose();
         return Task.CompletedTask;
     }
+
+    private static string Describe(LimitParameters[] parameters, bool allowDelay) =>
+        $"allowDelay={allowDelay} " + string.Join(" | ", parameters.Select(p => $"{p.Algorithm} N={p.PermitLimit} W={p.WindowMicros} B={p.Burst} Q={p.QueueLimit}"));
 
     [Fact]
     public void Script_AnyLimitsAndSchedule_EqualsLimitMath()
@@ -64,7 +67,9 @@ public sealed class RedisScriptEquivalenceTests(RedisServerFixture redis) : IAsy
                     values.AddRange([(int)p.Algorithm, p.PermitLimit, p.WindowMicros, p.Burst, p.QueueLimit]);
                 }
 
-                var result = ((RedisResult[])RedisRateLimitScript.EvaluateAsync(database, keys, [.. values]).GetAwaiter().GetResult()!)
+                // Synchronous on purpose: FsCheck properties are synchronous, and blocking on SE.Redis 1.2.6's tasks
+                // from inside one stalls; its own synchronous path does not.
+                var result = ((RedisResult[])database.ScriptEvaluate(RedisRateLimitScript.Source, keys, [.. values])!)
                     .Select(r => (long)r).ToArray();
 
                 var next = new LimitState[parameters.Length];
@@ -78,16 +83,18 @@ public sealed class RedisScriptEquivalenceTests(RedisServerFixture redis) : IAsy
 
                 if (result[0] != (all ? 1 : 0))
                 {
-                    return false;
+                    throw new InvalidOperationException($"all-allowed differs at now={now} cost={cost}: script {result[0]}, memory {all}; {Describe(parameters, s.AllowDelay)}");
                 }
 
                 for (var i = 0; i < parameters.Length; i++)
                 {
                     var d = decisions[i];
                     long[] expected = [d.Allowed ? 1 : 0, d.RetryAfterMicros, d.Remaining, d.ResetMicros, d.DelayMicros];
-                    if (!expected.SequenceEqual(result.Skip(1 + (5 * i)).Take(5)))
+                    var actual = result.Skip(1 + (5 * i)).Take(5).ToArray();
+                    if (!expected.SequenceEqual(actual))
                     {
-                        return false;
+                        throw new InvalidOperationException(
+                            $"limit {i} differs at now={now} cost={cost}: script [{string.Join(",", actual)}], memory [{string.Join(",", expected)}]; {Describe(parameters, s.AllowDelay)}");
                     }
 
                     if (all)
