@@ -13,7 +13,19 @@ internal sealed class RedisCircuitBreaker(int threshold, TimeSpan breakDuration,
     private long _openedAt;
     private bool _probing;
 
-    public bool IsOpen => _open;
+    /// <summary>Whether <see cref="TryEnter"/> would let a call through now, without claiming the probe.</summary>
+    public bool WouldEnter()
+    {
+        if (!_open)
+        {
+            return true;
+        }
+
+        lock (_gate)
+        {
+            return !_open || (!_probing && timeProvider.GetElapsedTime(_openedAt) >= breakDuration);
+        }
+    }
 
     /// <summary>Whether a call may go to Redis now; <paramref name="probe"/> tells whether it is the half-open probe.</summary>
     public bool TryEnter(out bool probe)

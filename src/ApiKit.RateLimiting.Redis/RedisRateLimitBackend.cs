@@ -55,7 +55,7 @@ internal sealed partial class RedisRateLimitBackend : RateLimitBackend, IDisposa
             return true;
         }
 
-        if (_breaker.IsOpen && !_breaker.TryEnter(out _))
+        if (!_breaker.WouldEnter())
         {
             Fallback(evaluation, allowDelay, "circuit_open");
             return true;
