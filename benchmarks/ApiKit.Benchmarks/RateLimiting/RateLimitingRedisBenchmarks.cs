@@ -25,8 +25,14 @@ public class RateLimitingRedisBenchmarks
     [Params(1, 64)]
     public int Callers { get; set; }
 
+    // The in-process toolchain does not await Task-returning setup methods, so setup blocks on a pool thread.
     [GlobalSetup]
-    public async Task Setup()
+    public void Setup() => Task.Run(SetupAsync).GetAwaiter().GetResult();
+
+    [GlobalCleanup]
+    public void Cleanup() => Task.Run(CleanupAsync).GetAwaiter().GetResult();
+
+    private async Task SetupAsync()
     {
         _redis = new RedisServerFixture();
         await _redis.InitializeAsync();
@@ -57,8 +63,7 @@ public class RateLimitingRedisBenchmarks
         }
     }
 
-    [GlobalCleanup]
-    public async Task Cleanup()
+    private async Task CleanupAsync()
     {
         await _services.DisposeAsync();
         _connection.Dispose();

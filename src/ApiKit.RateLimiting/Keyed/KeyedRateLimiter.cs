@@ -7,8 +7,6 @@ internal sealed class KeyedRateLimiter<TKey> : PartitionedRateLimiter<TKey>
     where TKey : notnull
 {
     private readonly KeyedLimitStore<TKey> _store;
-    private long _successful;
-    private long _failed;
     private bool _disposed;
 
     public KeyedRateLimiter(RateLimitRule rule, TimeProvider timeProvider, TimeSpan evictionInterval, IEqualityComparer<TKey>? comparer)
@@ -29,9 +27,8 @@ internal sealed class KeyedRateLimiter<TKey> : PartitionedRateLimiter<TKey>
 
         return new RateLimiterStatistics
         {
+            // No lease totals: a counter shared by every key would be the one contended cache line the store avoids.
             CurrentAvailablePermits = decision.Remaining,
-            TotalSuccessfulLeases = Volatile.Read(ref _successful),
-            TotalFailedLeases = Volatile.Read(ref _failed),
         };
     }
 
@@ -74,19 +71,15 @@ internal sealed class KeyedRateLimiter<TKey> : PartitionedRateLimiter<TKey>
     {
         // A cancelled wait keeps its slot: with many keys there is no cheap way to know nobody queued behind it.
         await Task.Delay(RateLimitClock.ToTimeSpan(decision.DelayMicros), _store.Clock.TimeProvider, cancellationToken).ConfigureAwait(false);
-        Interlocked.Increment(ref _successful);
         return DecisionLease.Rent(decision, acquired: true);
     }
 
-    private DecisionLease Lease(in LimitDecision decision, bool acquired)
+    private static DecisionLease Lease(in LimitDecision decision, bool acquired)
     {
         if (acquired)
         {
-            Interlocked.Increment(ref _successful);
             return DecisionLease.Rent(decision, acquired: true);
         }
-
-        Interlocked.Increment(ref _failed);
         return decision.Allowed
             ? DecisionLease.Rent(false, decision.DelayMicros, decision.Remaining, decision.ResetMicros)
             : DecisionLease.Rent(decision, acquired: false);

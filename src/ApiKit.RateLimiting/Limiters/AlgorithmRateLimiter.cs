@@ -37,17 +37,21 @@ internal sealed class AlgorithmRateLimiter : RateLimiter
     {
         var now = _clock.NowMicros();
         LimitDecision decision;
+        long successful;
+        long failed;
         lock (_entry)
         {
             decision = LimitMath.Decide(_parameters, _entry.State, now, 0, out _);
+            successful = _successful;
+            failed = _failed;
         }
 
         return new RateLimiterStatistics
         {
             CurrentAvailablePermits = decision.Remaining,
             CurrentQueuedCount = Volatile.Read(ref _queued),
-            TotalSuccessfulLeases = Volatile.Read(ref _successful),
-            TotalFailedLeases = Volatile.Read(ref _failed),
+            TotalSuccessfulLeases = successful,
+            TotalFailedLeases = failed,
         };
     }
 
@@ -64,6 +68,11 @@ internal sealed class AlgorithmRateLimiter : RateLimiter
             if (acquired)
             {
                 LimitMath.Commit(_parameters, ref _entry.State, next, now, permitCount);
+                _successful++;
+            }
+            else
+            {
+                _failed++;
             }
 
             _lastUsed = now;
@@ -93,6 +102,14 @@ internal sealed class AlgorithmRateLimiter : RateLimiter
 
             sequence = ++_sequence;
             _lastUsed = now;
+            if (!decision.Allowed)
+            {
+                _failed++;
+            }
+            else if (decision.DelayMicros == 0)
+            {
+                _successful++;
+            }
         }
 
         if (!decision.Allowed || decision.DelayMicros == 0)
@@ -135,19 +152,21 @@ internal sealed class AlgorithmRateLimiter : RateLimiter
             Interlocked.Decrement(ref _queued);
         }
 
-        Interlocked.Increment(ref _successful);
+        lock (_entry)
+        {
+            _successful++;
+        }
+
         return DecisionLease.Rent(decision, acquired: true);
     }
 
-    private DecisionLease Lease(in LimitDecision decision, bool acquired)
+    // Counters are updated under the entry's lock, which every decision holds anyway.
+    private static DecisionLease Lease(in LimitDecision decision, bool acquired)
     {
         if (acquired)
         {
-            Interlocked.Increment(ref _successful);
             return DecisionLease.Rent(decision, acquired: true);
         }
-
-        Interlocked.Increment(ref _failed);
 
         // Admitted into a shaping queue but asked synchronously: the wait is the retry-after.
         return decision.Allowed

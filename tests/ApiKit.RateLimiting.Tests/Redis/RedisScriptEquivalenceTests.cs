@@ -15,7 +15,7 @@ public sealed class RedisScriptEquivalenceTests(RedisServerFixture redis) : IAsy
 {
     private ConnectionMultiplexer? _connection;
 
-    public async Task InitializeAsync() => _connection = await RedisTestConnection.ConnectAsync(redis.ConnectionString);
+    public async Task InitializeAsync() => _connection = await RedisTestConnection.ConnectAsync(redis.ConnectionString + ",syncTimeout=15000");
 
     public Task DisposeAsync()
     {
