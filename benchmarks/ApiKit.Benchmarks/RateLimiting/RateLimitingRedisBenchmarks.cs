@@ -15,6 +15,8 @@ namespace ApiKit.Benchmarks.RateLimiting;
 public class RateLimitingRedisBenchmarks
 {
     private const int Operations = 640;
+    private static readonly RedisKey[] ScriptKeys = ["apikit:rl:{bench:user:script}:2"];
+    private static readonly RedisValue[] ScriptValues = [1, 0, string.Empty, 2, 1_000_000_000, 1_000_000, 1_000_000_000, 0];
     private RedisServerFixture _redis = null!;
     private ConnectionMultiplexer _connection = null!;
     private ServiceProvider _services = null!;
@@ -74,6 +76,13 @@ public class RateLimitingRedisBenchmarks
     public Task EvalshaFloor() => Run(async () =>
     {
         await _connection.GetDatabase().ScriptEvaluateAsync(_floorHash, ["floor"]);
+    });
+
+    /// <summary>The decision script alone (same keys and arguments as <see cref="ApiKitDecision"/>), to split server from client cost.</summary>
+    [Benchmark(OperationsPerInvoke = Operations)]
+    public Task ScriptOnly() => Run(async () =>
+    {
+        await RedisRateLimitScript.EvaluateAsync(_connection.GetDatabase(), ScriptKeys, ScriptValues);
     });
 
     [Benchmark(OperationsPerInvoke = Operations)]
