@@ -3,7 +3,8 @@
 -- permits), so a decision here equals the in-memory one for the same state, time and cost. Every input is validated
 -- on the client so that products stay below 2^53, where Lua's doubles are exact integers.
 --
--- KEYS[i]  state of limit i (a hash a/b/c; a list of admission times for the sliding log)
+-- KEYS[i]  state of limit i: a string "a:b:c" (one GET, one SET PX per request); a list of admission times for
+--          the sliding log
 -- ARGV[1]  cost
 -- ARGV[2]  1 if an admitted request may wait in a leaky bucket's shaping queue, else 0
 -- ARGV[3]  empty: use the Redis server clock (TIME); otherwise a time in microseconds (tests only: keys then get
@@ -65,11 +66,13 @@ local function decide(alg, n, w, burst, queue, key)
     return {0, must + w - now, n - live, reset, 0, 0, 0, 0, w}
   end
 
-  local s = redis.call('HMGET', key, 'a', 'b', 'c')
-  local init = s[1] ~= false
-  local a = tonumber(s[1]) or 0
-  local b = tonumber(s[2]) or 0
-  local c = tonumber(s[3]) or 0
+  local raw = redis.call('GET', key)
+  local init = raw ~= false
+  local a, b, c = 0, 0, 0
+  if init then
+    local sa, sb, sc = string.match(raw, '^(-?%d+):(-?%d+):(-?%d+)$')
+    a, b, c = tonumber(sa), tonumber(sb), tonumber(sc)
+  end
 
   if alg == 0 then
     -- LimitMath.TokenBucket: a = tokens x W, b = last update
@@ -171,10 +174,15 @@ if all == 1 then
     if alg == 3 then
       local stamp = str(now)
       for _ = 1, cost do redis.call('RPUSH', KEYS[i], stamp) end
+      if server_clock then redis.call('PEXPIRE', KEYS[i], ttl_ms) end
     else
-      redis.call('HSET', KEYS[i], 'a', str(r[6]), 'b', str(r[7]), 'c', str(r[8]))
+      local value = str(r[6]) .. ':' .. str(r[7]) .. ':' .. str(r[8])
+      if server_clock then
+        redis.call('SET', KEYS[i], value, 'PX', ttl_ms)
+      else
+        redis.call('SET', KEYS[i], value)
+      end
     end
-    if server_clock then redis.call('PEXPIRE', KEYS[i], ttl_ms) end
   end
 end
 
