@@ -9,11 +9,20 @@ public sealed class RateLimitingMetricsTests
     [Fact]
     public async Task Get_Decisions_AreCountedByPolicyAndResult()
     {
+        await using var app = await TestApp.StartAsync((services, _) => services.AddApiKitRateLimiting(o =>
+        {
+            o.DenyList.ClientNetworks.Add("198.51.100.1");
+            o.AddPolicy("main", new RateLimitPolicyLimit { Name = "ip", PermitLimit = 1, PartitionBy = RateLimitPartitions.ClientIp });
+        }));
+
+        // Listeners are process-wide; only this host's meter (scoped to its IMeterFactory) counts.
+        var factory = app.Services.GetRequiredService<IMeterFactory>();
         var counted = new List<(string Policy, string Result)>();
         using var listener = new MeterListener();
         listener.InstrumentPublished = (instrument, l) =>
         {
-            if (instrument.Meter.Name == RateLimitingTelemetry.MeterName && instrument.Name == RateLimitingTelemetry.DecisionsCounter)
+            if (ReferenceEquals(instrument.Meter.Scope, factory) && instrument.Meter.Name == RateLimitingTelemetry.MeterName
+                && instrument.Name == RateLimitingTelemetry.DecisionsCounter)
             {
                 l.EnableMeasurementEvents(instrument);
             }
@@ -28,11 +37,6 @@ public sealed class RateLimitingMetricsTests
             }
         });
         listener.Start();
-        await using var app = await TestApp.StartAsync((services, _) => services.AddApiKitRateLimiting(o =>
-        {
-            o.DenyList.ClientNetworks.Add("198.51.100.1");
-            o.AddPolicy("main", new RateLimitPolicyLimit { Name = "ip", PermitLimit = 1, PartitionBy = RateLimitPartitions.ClientIp });
-        }));
 
         using var allowed = await app.GetAsync("/limited");
         using var rejected = await app.GetAsync("/limited");

@@ -86,18 +86,20 @@ public sealed class RedisRateLimitingTests(RedisServerFixture redis) : IAsyncLif
     [InlineData(RedisFailureMode.InMemory)]
     public async Task Get_RedisStoppedAndRestarted_FailureModeDecidesThenRedisResumes(RedisFailureMode mode)
     {
+        await using var app = await StartAsync(mode, o => o.AddPolicy("main", Limit("ip", 3, RateLimitPartitions.ClientIp, TimeSpan.FromMinutes(1))));
+        var factory = app.Services.GetRequiredService<IMeterFactory>();
         var fallbacks = 0L;
         using var listener = new MeterListener();
         listener.InstrumentPublished = (instrument, l) =>
         {
-            if (instrument.Meter.Name == RateLimitingTelemetry.MeterName && instrument.Name == RateLimitingTelemetry.FallbacksCounter)
+            if (ReferenceEquals(instrument.Meter.Scope, factory) && instrument.Meter.Name == RateLimitingTelemetry.MeterName
+                && instrument.Name == RateLimitingTelemetry.FallbacksCounter)
             {
                 l.EnableMeasurementEvents(instrument);
             }
         };
         listener.SetMeasurementEventCallback<long>((_, value, _, _) => Interlocked.Add(ref fallbacks, value));
         listener.Start();
-        await using var app = await StartAsync(mode, o => o.AddPolicy("main", Limit("ip", 3, RateLimitPartitions.ClientIp, TimeSpan.FromMinutes(1))));
         var key = $"{_prefix}:{{main:ip:192.0.2.10}}:2";
 
         using var before = await app.GetAsync("/limited");
