@@ -86,11 +86,7 @@ public static class WebhookServiceCollectionExtensions
         services.TryAddSingleton<IWebhookPublisher>(sp => sp.GetRequiredService<WebhookPublisher>());
         services.TryAddSingleton<WebhookDeliveryProcessor>();
         services.TryAddSingleton<WebhookDispatchPipeline>();
-        services.TryAddSingleton<IEndpointCircuit>(sp =>
-        {
-            var o = sp.GetRequiredService<IOptions<WebhookDeliveryOptions>>().Value;
-            return new ConsecutiveFailureCircuit(o.PauseAfterConsecutiveFailures, o.PauseDuration);
-        });
+        services.AddApiKitResilience();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<WebhookDeliveryOptions>, WebhookDeliveryOptionsValidator>());
         services.AddProblemDetails();
         services.AddHttpClient(WebhookDeliveryDefaults.HttpClientName, client => client.Timeout = Timeout.InfiniteTimeSpan)

@@ -1,4 +1,5 @@
 using System.Net;
+using ApiKit.Resilience.CircuitBreakers;
 using ApiKit.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -48,12 +49,14 @@ internal sealed class ProcessorHarness
     public ProcessorHarness(ScriptedHandler handler, Action<WebhookDeliveryOptions>? configure = null)
     {
         Options.RequireHttps = false;
-        Options.PauseAfterConsecutiveFailures = 0;
+        Options.CircuitBreaker.ConsecutiveFailures = null;
+        Options.CircuitBreaker.FailureRatio = null;
         configure?.Invoke(Options);
         Handler = handler;
+        Breakers = new CircuitBreakerRegistry(timeProvider: Time);
         Processor = new WebhookDeliveryProcessor(
             Store, Store, new FixedHttpClientFactory(handler), Microsoft.Extensions.Options.Options.Create(Options), Time,
-            NullLogger<WebhookDeliveryProcessor>.Instance, new ConsecutiveFailureCircuit(Options.PauseAfterConsecutiveFailures, Options.PauseDuration))
+            NullLogger<WebhookDeliveryProcessor>.Instance, Breakers)
         {
             NextRandom = () => 0.5,
         };
@@ -61,6 +64,8 @@ internal sealed class ProcessorHarness
     }
 
     public WebhookDeliveryOptions Options { get; } = new();
+
+    public CircuitBreakerRegistry Breakers { get; }
 
     public ManualTimeProvider Time { get; } = new(DateTimeOffset.FromUnixTimeSeconds(1_800_000_000));
 

@@ -80,6 +80,9 @@ public class WebhookDeliveryBenchmarks
     [IterationSetup(Target = nameof(SqliteOutbox))]
     public void EnqueueSqlite() => EnqueueAsync(_sqlite).GetAwaiter().GetResult();
 
+    [IterationSetup(Target = nameof(SqliteStoreOnly))]
+    public void EnqueueSqliteStoreOnly() => EnqueueAsync(_sqlite).GetAwaiter().GetResult();
+
     [IterationSetup(Target = nameof(RedisStreams))]
     public void EnqueueRedis() => EnqueueAsync(_redisServices).GetAwaiter().GetResult();
 
@@ -101,6 +104,24 @@ public class WebhookDeliveryBenchmarks
 
     [Benchmark]
     public Task RedisStreams() => DrainAsync(_redisServices);
+
+    // Where the outbox's time goes: the same claims and records with no HTTP at all.
+    [Benchmark]
+    public async Task SqliteStoreOnly()
+    {
+        var store = _sqlite.GetRequiredService<IWebhookDeliveryStore>();
+        while (true)
+        {
+            var now = TimeProvider.System.GetUtcNow();
+            var claimed = await store.ClaimAsync("bench", 64, now, TimeSpan.FromMinutes(1), CancellationToken.None);
+            if (claimed.Count == 0)
+            {
+                return;
+            }
+
+            await store.RecordAsync([.. claimed.Select(d => new WebhookDeliveryResult(d, WebhookDeliveryState.Succeeded, null, new WebhookAttempt(d.Message.Id, d.EndpointId, 1, now, WebhookAttemptOutcome.Succeeded, 204, TimeSpan.FromMilliseconds(1), null)))], now, CancellationToken.None);
+        }
+    }
 
     // The hosted dispatcher's own pipeline, stopped once nothing is due or in flight.
     private static async Task DrainAsync(ServiceProvider services)

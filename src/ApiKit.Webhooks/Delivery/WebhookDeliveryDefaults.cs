@@ -1,3 +1,5 @@
+using ApiKit.Resilience.CircuitBreakers;
+
 namespace ApiKit.Webhooks;
 
 /// <summary>Default values of <see cref="WebhookDeliveryOptions"/>.</summary>
@@ -43,11 +45,27 @@ public static class WebhookDeliveryDefaults
     /// <summary>How many attempts run at once against one endpoint: 8.</summary>
     public const int MaxConcurrencyPerEndpoint = 8;
 
-    /// <summary>Consecutive failures after which an endpoint is paused: 5.</summary>
-    public const int PauseAfterConsecutiveFailures = 5;
+    /// <summary>The prefix of the key of each endpoint's breaker in the <c>CircuitBreakerRegistry</c>: <c>webhooks:</c>.</summary>
+    public const string CircuitBreakerKeyPrefix = "webhooks:";
 
-    /// <summary>How long a paused endpoint is left alone: 30 s.</summary>
-    public static readonly TimeSpan PauseDuration = TimeSpan.FromSeconds(30);
+    /// <summary>Consecutive failures that open an endpoint's circuit: 5.</summary>
+    public const int CircuitBreakerConsecutiveFailures = 5;
+
+    /// <summary>Share of failed attempts in the sampling window that opens an endpoint's circuit: 0.5 (once 10 attempts were made).</summary>
+    public const double CircuitBreakerFailureRatio = 0.5;
+
+    /// <summary>How long an open endpoint circuit is left alone before one probe attempt: 30 s.</summary>
+    public static readonly TimeSpan CircuitBreakerBreakDuration = TimeSpan.FromSeconds(30);
+
+    /// <summary>Creates the default options of each endpoint's circuit breaker.</summary>
+    /// <returns>5 consecutive failures or 50 % of at least 10 attempts in 30 s open the circuit for 30 s; one probe closes it.</returns>
+    public static CircuitBreakerOptions CreateCircuitBreakerOptions() => new()
+    {
+        Name = "webhooks",
+        ConsecutiveFailures = CircuitBreakerConsecutiveFailures,
+        FailureRatio = CircuitBreakerFailureRatio,
+        BreakDuration = CircuitBreakerBreakDuration,
+    };
 
     /// <summary>How long an endpoint may fail without a success before it is disabled: 5 days (Svix).</summary>
     public static readonly TimeSpan DisableAfterFailingFor = TimeSpan.FromDays(5);

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using ApiKit.Resilience.CircuitBreakers;
 
 namespace ApiKit.Webhooks;
 
@@ -50,14 +51,20 @@ public sealed class WebhookDeliveryOptions
     [Range(1, 10_000)]
     public int MaxConcurrencyPerEndpoint { get; set; } = WebhookDeliveryDefaults.MaxConcurrencyPerEndpoint;
 
-    /// <summary>Gets or sets after how many consecutive failures an endpoint is paused; 0 never pauses.</summary>
-    /// <value><see cref="WebhookDeliveryDefaults.PauseAfterConsecutiveFailures"/>: 5.</value>
-    [Range(0, int.MaxValue)]
-    public int PauseAfterConsecutiveFailures { get; set; } = WebhookDeliveryDefaults.PauseAfterConsecutiveFailures;
-
-    /// <summary>Gets or sets how long a paused endpoint is left alone; its deliveries wait without spending attempts.</summary>
-    /// <value><see cref="WebhookDeliveryDefaults.PauseDuration"/>: 30 s.</value>
-    public TimeSpan PauseDuration { get; set; } = WebhookDeliveryDefaults.PauseDuration;
+    /// <summary>
+    /// Gets the options of each endpoint's ApiKit.Resilience circuit breaker, registered in the
+    /// <see cref="CircuitBreakerRegistry"/> under <c>webhooks:&lt;endpointId&gt;</c> (so the registry's health check lists it).
+    /// While a circuit is open, its endpoint's deliveries wait until it may probe again without spending attempts.
+    /// Set both <see cref="CircuitBreakerOptions.ConsecutiveFailures"/> and <see cref="CircuitBreakerOptions.FailureRatio"/>
+    /// to <see langword="null"/> to never open.
+    /// </summary>
+    /// <value>
+    /// <see cref="WebhookDeliveryDefaults.CreateCircuitBreakerOptions"/>: opens after
+    /// <see cref="WebhookDeliveryDefaults.CircuitBreakerConsecutiveFailures"/> (5) consecutive failures or a failure ratio of
+    /// <see cref="WebhookDeliveryDefaults.CircuitBreakerFailureRatio"/> (0.5) over at least 10 attempts in 30 s, for
+    /// <see cref="WebhookDeliveryDefaults.CircuitBreakerBreakDuration"/> (30 s); one successful probe closes it.
+    /// </value>
+    public CircuitBreakerOptions CircuitBreaker { get; } = WebhookDeliveryDefaults.CreateCircuitBreakerOptions();
 
     /// <summary>Gets or sets how long an endpoint may fail without a success before it is disabled.</summary>
     /// <value><see cref="WebhookDeliveryDefaults.DisableAfterFailingFor"/>: 5 days.</value>

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Net;
 using Microsoft.Extensions.Options;
 
@@ -16,6 +17,12 @@ internal sealed class WebhookDeliveryOptionsValidator : IValidateOptions<Webhook
         if (options.RetrySchedule.Any(d => d < TimeSpan.Zero))
         {
             failures.Add("RetrySchedule may not hold negative delays.");
+        }
+
+        var breakerErrors = new List<ValidationResult>();
+        if (!Validator.TryValidateObject(options.CircuitBreaker, new ValidationContext(options.CircuitBreaker), breakerErrors, validateAllProperties: true))
+        {
+            failures.AddRange(breakerErrors.Select(e => $"CircuitBreaker: {e.ErrorMessage}"));
         }
 
         foreach (var network in options.Ssrf.AllowedNetworks)

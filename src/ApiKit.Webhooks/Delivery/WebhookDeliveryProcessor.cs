@@ -6,6 +6,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
+using ApiKit.Resilience.CircuitBreakers;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -26,12 +27,15 @@ internal sealed partial class WebhookDeliveryProcessor
     private readonly WebhookDeliveryOptions _options;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
-    private readonly IEndpointCircuit _circuit;
+    private readonly CircuitBreakerRegistry _breakerRegistry;
     private readonly EndpointLimits _limits;
     private readonly WebhookHeaderNames _headers;
     private readonly IReadOnlyList<TimeSpan> _schedule;
     private readonly ConcurrentDictionary<string, WebhookSecret> _secrets = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, bool> _failing = new(StringComparer.Ordinal);
+
+    // Endpoint id -> its breaker in the registry, so the hot path neither builds the registry key nor looks it up twice.
+    private readonly ConcurrentDictionary<string, CircuitBreaker> _breakers = new(StringComparer.Ordinal);
 
     public WebhookDeliveryProcessor(
         IWebhookDeliveryStore store,
@@ -40,7 +44,7 @@ internal sealed partial class WebhookDeliveryProcessor
         IOptions<WebhookDeliveryOptions> options,
         TimeProvider timeProvider,
         ILogger<WebhookDeliveryProcessor> logger,
-        IEndpointCircuit circuit)
+        CircuitBreakerRegistry breakerRegistry)
     {
         _store = store;
         _endpoints = endpoints;
@@ -48,7 +52,7 @@ internal sealed partial class WebhookDeliveryProcessor
         _options = options.Value;
         _timeProvider = timeProvider;
         _logger = logger;
-        _circuit = circuit;
+        _breakerRegistry = breakerRegistry;
         _limits = new EndpointLimits(_options.MaxConcurrencyPerEndpoint);
         _headers = WebhookHeaderNames.For(_options.HeaderStyle);
         _schedule = _options.RetrySchedule.Count == 0 ? WebhookDeliveryDefaults.RetrySchedule : [.. _options.RetrySchedule];
@@ -106,20 +110,50 @@ internal sealed partial class WebhookDeliveryProcessor
             return new WebhookDeliveryResult(delivery, WebhookDeliveryState.Failed, null, null);
         }
 
-        if (_circuit.IsPaused(endpoint.Id, now, out var pausedUntil))
-        {
-            return new WebhookDeliveryResult(delivery, WebhookDeliveryState.Pending, pausedUntil, null);
-        }
-
         if (!_limits.TryTakeRate(endpoint.Id, endpoint.RateLimitPerSecond, now, out var nextWindow))
         {
             return new WebhookDeliveryResult(delivery, WebhookDeliveryState.Pending, nextWindow, null);
         }
 
-        using var permit = await _limits.AcquireAsync(endpoint.Id, cancellationToken).ConfigureAwait(false);
-        var attempt = await SendAsync(client, delivery, endpoint, cancellationToken).ConfigureAwait(false);
+        using var slot = await _limits.AcquireAsync(endpoint.Id, cancellationToken).ConfigureAwait(false);
+
+        // Asked for only once a slot is free, so deliveries queued behind a failing endpoint's slots see the circuit
+        // that their predecessors' failures opened and wait without spending an attempt or a connection.
+        var breaker = BreakerOf(endpoint.Id);
+        if (!breaker.TryAcquirePermit(out var permit, out var retryAfter))
+        {
+            return new WebhookDeliveryResult(delivery, WebhookDeliveryState.Pending, _timeProvider.GetUtcNow() + retryAfter, null);
+        }
+
+        (WebhookAttempt Attempt, TimeSpan? RetryAfter) attempt;
+        try
+        {
+            attempt = await SendAsync(client, delivery, endpoint, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            // Only the host stopping gets here; that says nothing about the endpoint.
+            breaker.RecordIgnored(in permit);
+            throw;
+        }
+
+        if (attempt.Attempt.Outcome == WebhookAttemptOutcome.Succeeded)
+        {
+            breaker.RecordSuccess(in permit);
+        }
+        else
+        {
+            breaker.RecordFailure(in permit);
+        }
+
         return await ConcludeAsync(delivery, endpoint, attempt.Attempt, attempt.RetryAfter).ConfigureAwait(false);
     }
+
+    /// <summary>The endpoint's breaker, registered as <c>webhooks:&lt;endpointId&gt;</c> so health checks and gauges list it.</summary>
+    internal CircuitBreaker BreakerOf(string endpointId) =>
+        _breakers.TryGetValue(endpointId, out var breaker)
+            ? breaker
+            : _breakers.GetOrAdd(endpointId, static (id, self) => self._breakerRegistry.GetOrAdd(WebhookDeliveryDefaults.CircuitBreakerKeyPrefix + id, self._options.CircuitBreaker), this);
 
     private async Task<WebhookDeliveryResult> ConcludeAsync(WebhookDelivery delivery, WebhookEndpoint endpoint, WebhookAttempt attempt, TimeSpan? retryAfter)
     {
@@ -128,7 +162,6 @@ internal sealed partial class WebhookDeliveryProcessor
         AttemptDuration.Record(attempt.Duration.TotalSeconds);
         if (attempt.Outcome == WebhookAttemptOutcome.Succeeded)
         {
-            _circuit.OnSuccess(endpoint.Id);
             _failing.TryRemove(endpoint.Id, out _);
             if (endpoint.FailingSince is not null)
             {
@@ -139,7 +172,6 @@ internal sealed partial class WebhookDeliveryProcessor
         }
 
         Log.AttemptFailed(_logger, delivery.Message.Id, endpoint.Id, attempt.AttemptNumber, attempt.Outcome, attempt.StatusCode);
-        _circuit.OnFailure(endpoint.Id, now);
         if (attempt.StatusCode == (int)HttpStatusCode.Gone)
         {
             await DisableAsync(endpoint, "gone", now).ConfigureAwait(false);

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Data;
 using System.Data.Common;
 using System.Globalization;
@@ -21,6 +22,8 @@ public sealed class SqlWebhookStore : IWebhookDeliveryStore, IWebhookEndpointSto
     private readonly string _attempts;
     private readonly string _claimSql;
     private readonly string _orderedClaimSql;
+    private readonly string _sqliteRecordSql;
+    private readonly string _sqliteAttemptSql;
 
     // SQLite has one writer at a time and Microsoft.Data.Sqlite answers a busy database by sleeping between
     // retries, so this process's own writers queue here instead of colliding.
@@ -45,6 +48,11 @@ public sealed class SqlWebhookStore : IWebhookDeliveryStore, IWebhookEndpointSto
         _writeGate = _dialect == WebhookSqlDialect.Sqlite ? new SemaphoreSlim(1, 1) : null;
         _claimSql = ClaimSql(ordered: false);
         _orderedClaimSql = ClaimSql(ordered: true);
+        _sqliteRecordSql = $"UPDATE {_deliveries} AS d SET state = v.st, attempt_count = v.a, next_attempt_at = v.n, lease_owner = NULL, lease_until = NULL, updated_at = @now "
+            + "FROM (SELECT json_extract(value, '$[0]') AS s, json_extract(value, '$[1]') AS t, json_extract(value, '$[2]') AS st, json_extract(value, '$[3]') AS a, json_extract(value, '$[4]') AS n FROM json_each(@rows)) AS v "
+            + "WHERE d.seq = v.s AND d.lease_token = v.t";
+        _sqliteAttemptSql = $"INSERT INTO {_attempts} (message_id, endpoint_id, attempt_number, attempted_at, outcome, status_code, duration_ms, response) "
+            + "SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'), json_extract(value, '$[2]'), json_extract(value, '$[3]'), json_extract(value, '$[4]'), json_extract(value, '$[5]'), json_extract(value, '$[6]'), json_extract(value, '$[7]') FROM json_each(@rows)";
     }
 
     /// <summary>Gets or sets a value indicating whether claims respect ordering keys (set from <see cref="WebhookDeliveryOptions.EnableOrdering"/>).</summary>
@@ -170,6 +178,13 @@ public sealed class SqlWebhookStore : IWebhookDeliveryStore, IWebhookEndpointSto
             var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
             await using (transaction.ConfigureAwait(false))
             {
+                if (_dialect == WebhookSqlDialect.Sqlite)
+                {
+                    await RecordSqliteAsync(connection, transaction, results, now, cancellationToken).ConfigureAwait(false);
+                    await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+                    return;
+                }
+
                 // One multi-row statement each for the updates and the attempt log: a batch costs two statements, not two per delivery.
                 var update = new StringBuilder($"UPDATE {_deliveries} AS d SET state = v.column3, attempt_count = v.column4, next_attempt_at = v.column5, lease_owner = NULL, lease_until = NULL, updated_at = @now FROM (VALUES ");
                 var updateParameters = new List<(string, object?)>(1 + (results.Count * 5)) { ("now", now.ToUnixTimeMilliseconds()) };
@@ -209,6 +224,67 @@ public sealed class SqlWebhookStore : IWebhookDeliveryStore, IWebhookEndpointSto
 
                 await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
             }
+        }
+    }
+
+    /// <summary>
+    /// SQLite variant of recording: the whole group travels as two JSON parameters unpacked by <c>json_each</c>.
+    /// Microsoft.Data.Sqlite binds each named parameter through a linear name lookup, so multi-row statements with
+    /// hundreds of parameters cost more in binding than in SQL; two parameters per group keep it linear.
+    /// </summary>
+    private async Task RecordSqliteAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<WebhookDeliveryResult> results, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var nowMs = now.ToUnixTimeMilliseconds();
+        var updates = new ArrayBufferWriter<byte>(results.Count * 48);
+        var attempts = new ArrayBufferWriter<byte>(results.Count * 160);
+        var anyAttempt = false;
+        using (var u = new Utf8JsonWriter(updates))
+        using (var a = new Utf8JsonWriter(attempts))
+        {
+            u.WriteStartArray();
+            a.WriteStartArray();
+            foreach (var result in results)
+            {
+                var delivery = result.Delivery;
+                u.WriteStartArray();
+                u.WriteNumberValue(long.Parse(delivery.DeliveryId, CultureInfo.InvariantCulture));
+                u.WriteNumberValue(long.Parse(delivery.LeaseToken, CultureInfo.InvariantCulture));
+                u.WriteNumberValue((int)result.State);
+                u.WriteNumberValue(delivery.AttemptCount + (result.Attempt is null ? 0 : 1));
+                u.WriteNumberValue((result.NextAttemptAt ?? now).ToUnixTimeMilliseconds());
+                u.WriteEndArray();
+                if (result.Attempt is { } attempt)
+                {
+                    anyAttempt = true;
+                    a.WriteStartArray();
+                    a.WriteStringValue(attempt.MessageId);
+                    a.WriteStringValue(attempt.EndpointId);
+                    a.WriteNumberValue(attempt.AttemptNumber);
+                    a.WriteNumberValue(attempt.AttemptedAt.ToUnixTimeMilliseconds());
+                    a.WriteNumberValue((int)attempt.Outcome);
+                    if (attempt.StatusCode is { } status)
+                    {
+                        a.WriteNumberValue(status);
+                    }
+                    else
+                    {
+                        a.WriteNullValue();
+                    }
+
+                    a.WriteNumberValue((long)attempt.Duration.TotalMilliseconds);
+                    a.WriteStringValue(attempt.Response);
+                    a.WriteEndArray();
+                }
+            }
+
+            u.WriteEndArray();
+            a.WriteEndArray();
+        }
+
+        await ExecuteAsync(connection, transaction, _sqliteRecordSql, [("now", nowMs), ("rows", Encoding.UTF8.GetString(updates.WrittenSpan))], cancellationToken).ConfigureAwait(false);
+        if (anyAttempt)
+        {
+            await ExecuteAsync(connection, transaction, _sqliteAttemptSql, [("rows", Encoding.UTF8.GetString(attempts.WrittenSpan))], cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -372,9 +448,22 @@ public sealed class SqlWebhookStore : IWebhookDeliveryStore, IWebhookEndpointSto
 
     private async Task<Dictionary<string, WebhookMessage>> LoadMessagesAsync(DbConnection connection, List<string> ids, CancellationToken cancellationToken)
     {
-        var names = string.Join(", ", ids.Select((_, i) => "@m" + i.ToString(CultureInfo.InvariantCulture)));
-        var parameters = ids.Select((id, i) => ("m" + i.ToString(CultureInfo.InvariantCulture), (object?)id)).ToArray();
-        using var command = Command(connection, null, $"SELECT id, event_type, payload, created_at, ordering_key FROM {_messages} WHERE id IN ({names})", parameters);
+        string sql;
+        (string, object?)[] parameters;
+        if (_dialect == WebhookSqlDialect.Sqlite)
+        {
+            // One JSON parameter instead of one per id: see RecordSqliteAsync for why parameter count matters here.
+            sql = $"SELECT id, event_type, payload, created_at, ordering_key FROM {_messages} WHERE id IN (SELECT value FROM json_each(@ids))";
+            parameters = [("ids", JsonSerializer.Serialize(ids))];
+        }
+        else
+        {
+            var names = string.Join(", ", ids.Select((_, i) => "@m" + i.ToString(CultureInfo.InvariantCulture)));
+            sql = $"SELECT id, event_type, payload, created_at, ordering_key FROM {_messages} WHERE id IN ({names})";
+            parameters = ids.Select((id, i) => ("m" + i.ToString(CultureInfo.InvariantCulture), (object?)id)).ToArray();
+        }
+
+        using var command = Command(connection, null, sql, parameters);
         var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         await using (reader.ConfigureAwait(false))
         {

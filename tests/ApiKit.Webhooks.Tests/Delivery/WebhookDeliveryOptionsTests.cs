@@ -1,3 +1,4 @@
+using ApiKit.Resilience.CircuitBreakers;
 using System.Net;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -25,10 +26,41 @@ public sealed class WebhookDeliveryOptionsTests
         Assert.Equal(WebhookHeaderStyle.XWebhook, options.HeaderStyle);
     }
 
+    [Fact]
+    public void AddWebhooks_ConfigurationCircuitBreaker_BindsAndKeepsOtherDefaults()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Webhooks:CircuitBreaker:ConsecutiveFailures"] = "3",
+            ["Webhooks:CircuitBreaker:BreakDuration"] = "00:02:00",
+        }).Build();
+        var services = new ServiceCollection();
+        services.AddWebhooks(configuration.GetSection("Webhooks")).UseInMemoryStoreForTesting();
+
+        var breaker = services.BuildServiceProvider().GetRequiredService<IOptions<WebhookDeliveryOptions>>().Value.CircuitBreaker;
+
+        Assert.Equal(3, breaker.ConsecutiveFailures);
+        Assert.Equal(TimeSpan.FromMinutes(2), breaker.BreakDuration);
+        Assert.Equal(WebhookDeliveryDefaults.CircuitBreakerFailureRatio, breaker.FailureRatio);
+    }
+
+    [Fact]
+    public void AddWebhooks_Default_RegistersResilienceBreakerRegistry()
+    {
+        var services = new ServiceCollection();
+        services.AddWebhooks(_ => { }).UseInMemoryStoreForTesting();
+
+        var provider = services.BuildServiceProvider();
+
+        Assert.NotNull(provider.GetService<CircuitBreakerRegistry>());
+        Assert.Equal(WebhookDeliveryDefaults.CircuitBreakerConsecutiveFailures, provider.GetRequiredService<IOptions<WebhookDeliveryOptions>>().Value.CircuitBreaker.ConsecutiveFailures);
+    }
+
     [Theory]
     [InlineData("LeaseDuration")]
     [InlineData("Schedule")]
     [InlineData("Network")]
+    [InlineData("CircuitBreaker")]
     public void Validate_BadOptions_Fail(string problem)
     {
         var services = new ServiceCollection();
@@ -41,6 +73,9 @@ public sealed class WebhookDeliveryOptionsTests
                     break;
                 case "Schedule":
                     o.RetrySchedule = [TimeSpan.FromSeconds(-1)];
+                    break;
+                case "CircuitBreaker":
+                    o.CircuitBreaker.FailureRatio = 2;
                     break;
                 default:
                     o.Ssrf.AllowedNetworks.Add("not-a-network");

@@ -186,12 +186,12 @@ public sealed class WebhookDeliveryProcessorTests
     }
 
     [Fact]
-    public async Task RunOnce_ConsecutiveFailures_PausesEndpointWithoutSpendingAttempts()
+    public async Task RunOnce_ConsecutiveFailures_OpenCircuitPostponesWithoutSpendingAttempts()
     {
         var harness = new ProcessorHarness(new ScriptedHandler(HttpStatusCode.InternalServerError), o =>
         {
-            o.PauseAfterConsecutiveFailures = 2;
-            o.PauseDuration = TimeSpan.FromMinutes(1);
+            o.CircuitBreaker.ConsecutiveFailures = 2;
+            o.CircuitBreaker.BreakDuration = TimeSpan.FromMinutes(1);
             o.MaxConcurrencyPerEndpoint = 1;
         });
         await harness.AddEndpointAsync();

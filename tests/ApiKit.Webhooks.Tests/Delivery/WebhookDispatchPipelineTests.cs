@@ -1,3 +1,4 @@
+using ApiKit.Resilience.CircuitBreakers;
 using System.Net;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -71,6 +72,66 @@ public sealed class WebhookDispatchPipelineTests
         release.SetResult();
         await run.WaitAsync(TimeSpan.FromSeconds(20));
         Assert.All(harness.Store.Snapshot(), r => Assert.Equal(WebhookDeliveryState.Succeeded, r.State));
+    }
+
+    [Fact]
+    public async Task Run_DeadEndpoint_OpensItsOwnRegisteredBreakerAndOthersAllArrive()
+    {
+        var harness = new ProcessorHarness(new ScriptedHandler((request, _) => Task.FromResult(new HttpResponseMessage(
+            request.RequestUri!.Host == "dead.test" ? HttpStatusCode.ServiceUnavailable : HttpStatusCode.OK))), o =>
+        {
+            o.BatchSize = 10;
+            o.MaxInFlight = 40;
+            o.MaxConcurrencyPerEndpoint = 1;
+            o.CircuitBreaker.ConsecutiveFailures = 3;
+            o.CircuitBreaker.BreakDuration = TimeSpan.FromMinutes(1);
+        });
+        await harness.AddEndpointAsync("ep_dead", "http://dead.test/hook", ["dead"]);
+        await harness.AddEndpointAsync("ep_live", "http://live.test/hook", ["live"]);
+        for (var i = 0; i < 20; i++)
+        {
+            await harness.Publisher.PublishAsync(new WebhookEvent("dead", Json.Of(i)));
+            await harness.Publisher.PublishAsync(new WebhookEvent("live", Json.Of(i)));
+        }
+
+        var pipeline = new WebhookDispatchPipeline(harness.Processor, new WebhookDispatchSignal(harness.Time), OptionsOf(harness.Options), NullLogger<WebhookDispatchPipeline>.Instance);
+        await pipeline.RunAsync("w", stopWhenIdle: true, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(30));
+
+        var records = harness.Store.Snapshot();
+        Assert.All(records.Where(r => r.EndpointId == "ep_live"), r => Assert.Equal(WebhookDeliveryState.Succeeded, r.State));
+        Assert.Equal(3, harness.Handler.Requests.Count(r => r.Request.RequestUri!.Host == "dead.test"));
+        Assert.Equal(3, records.Where(r => r.EndpointId == "ep_dead").Sum(r => r.AttemptCount));
+        Assert.All(records.Where(r => r.EndpointId == "ep_dead"), r => Assert.Equal(WebhookDeliveryState.Pending, r.State));
+        var snapshots = harness.Breakers.GetSnapshots();
+        Assert.Equal(CircuitState.Open, Assert.Single(snapshots, s => s.Name == "webhooks:ep_dead").State);
+        Assert.Equal(CircuitState.Closed, Assert.Single(snapshots, s => s.Name == "webhooks:ep_live").State);
+    }
+
+    [Fact]
+    public async Task RunOnce_OpenCircuitAfterBreak_OneProbeSuccessClosesIt()
+    {
+        var fail = true;
+        var harness = new ProcessorHarness(new ScriptedHandler((_, _) => Task.FromResult(new HttpResponseMessage(fail ? HttpStatusCode.BadGateway : HttpStatusCode.OK))), o =>
+        {
+            o.CircuitBreaker.ConsecutiveFailures = 1;
+            o.CircuitBreaker.BreakDuration = TimeSpan.FromSeconds(30);
+            o.RetrySchedule = [TimeSpan.Zero, TimeSpan.Zero, TimeSpan.Zero];
+            o.JitterFactor = 0;
+        });
+        await harness.AddEndpointAsync();
+        await harness.Publisher.PublishAsync(new WebhookEvent("a", Json.Of(1)));
+        await harness.RunAsync();
+        Assert.Equal(CircuitState.Open, harness.Processor.BreakerOf("ep_1").State);
+
+        fail = false;
+        await harness.RunAsync();
+        Assert.Single(harness.Handler.Requests);
+        harness.Time.Advance(TimeSpan.FromSeconds(30));
+        await harness.RunAsync();
+
+        Assert.Equal(2, harness.Handler.Requests.Count);
+        Assert.Equal(WebhookDeliveryState.Succeeded, harness.Store.Snapshot()[0].State);
+        Assert.Equal(CircuitState.Closed, harness.Processor.BreakerOf("ep_1").State);
     }
 
     private static Microsoft.Extensions.Options.IOptions<WebhookDeliveryOptions> OptionsOf(WebhookDeliveryOptions options) =>
