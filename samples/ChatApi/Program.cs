@@ -1,3 +1,4 @@
+using ChatApi.Auth;
 using ChatApi.Data;
 using ChatApi.Infrastructure;
 using ChatApi.Messages;
@@ -18,10 +19,14 @@ builder.Logging.AddJsonConsole(options =>
 
 builder.Services.AddChatApi();
 builder.Services.AddChatSqliteStorage();
+builder.Services.AddChatSecurity(builder.Configuration);
 
 var app = builder.Build();
 
 app.UseChatApi();
+app.UseAuthentication();
+app.UseAuthorization();
+app.MapAuthEndpoints();
 app.MapUserEndpoints();
 app.MapRoomEndpoints();
 app.MapMemberEndpoints();

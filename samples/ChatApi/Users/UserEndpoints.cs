@@ -38,7 +38,7 @@ internal static class UserEndpoints
 
         var now = timeProvider.GetUtcNow();
         var user = new UserRecord(Guid.CreateVersion7(now), request.Username!, request.Email!, UserRules.NormalizeDisplayName(request.DisplayName), now, now);
-        return await repository.CreateAsync(user, cancellationToken) == WriteResult.Duplicate
+        return await repository.CreateAsync(user, passwordHash: null, cancellationToken) == WriteResult.Duplicate
             ? UsernameTaken(user.Username)
             : TypedResults.Created($"/api/v1/users/{user.Id}", UserResponse.From(user));
     }

@@ -36,7 +36,11 @@ public sealed class UnhandledExceptionTests : IDisposable
 
     private sealed class ThrowingUserRepository : IUserRepository
     {
-        public Task<WriteResult> CreateAsync(UserRecord user, CancellationToken cancellationToken) => throw new InvalidOperationException(Secret);
+        public Task<WriteResult> CreateAsync(UserRecord user, string? passwordHash, CancellationToken cancellationToken) => throw new InvalidOperationException(Secret);
+
+        public Task<UserCredentials?> FindCredentialsAsync(string username, CancellationToken cancellationToken) => throw new InvalidOperationException(Secret);
+
+        public Task SetPasswordHashAsync(Guid id, string passwordHash, CancellationToken cancellationToken) => throw new InvalidOperationException(Secret);
 
         public Task<UserRecord?> GetAsync(Guid id, CancellationToken cancellationToken) => throw new InvalidOperationException(Secret);
 
