@@ -45,8 +45,34 @@ internal sealed record LoginRequest(string? Username, string? Password, string? 
     }
 }
 
-/// <summary>The answer to a successful login.</summary>
-internal sealed record LoginResponse(Guid UserId, string Username, string? SecondFactor);
+/// <summary>
+/// The answer to a successful login or refresh: a short-lived JWT access token (send it as
+/// <c>Authorization: Bearer …</c>) and an opaque refresh token that works once.
+/// </summary>
+internal sealed record TokenResponse(
+    string AccessToken,
+    string TokenType,
+    int ExpiresIn,
+    string RefreshToken,
+    DateTimeOffset RefreshTokenExpiresAt,
+    Guid UserId,
+    string Username,
+    string Role,
+    string? SecondFactor);
+
+/// <summary>The body of <c>POST /api/v1/auth/refresh</c> and <c>POST /api/v1/auth/logout</c>.</summary>
+internal sealed record RefreshRequest(string? RefreshToken)
+{
+    /// <summary>Refresh tokens are 43 base64url characters; anything much longer is not one.</summary>
+    public const int MaxLength = 128;
+
+    public Dictionary<string, string[]>? Validate()
+    {
+        var errors = new ValidationErrors();
+        errors.Text("refreshToken", RefreshToken, 1, MaxLength);
+        return errors.HasErrors ? errors.ToDictionary() : null;
+    }
+}
 
 /// <summary>The body of <c>POST /api/v1/auth/mfa/totp/confirm</c> and of the disabling request.</summary>
 internal sealed record MfaCodeRequest(string? Code)

@@ -1,7 +1,9 @@
 using System.Security.Claims;
+using System.Globalization;
 using ApiKit.Security.ApiKeys;
 using ApiKit.Security.Mfa;
 using ApiKit.Security.Passwords;
+using ApiKit.Security.Tokens;
 using ChatApi.Data;
 using ChatApi.Infrastructure;
 using ChatApi.Users;
@@ -25,6 +27,9 @@ internal static class AuthEndpoints
             .ProducesProblem(StatusCodes.Status409Conflict).AllowAnonymous();
         auth.MapPost("/login", LoginAsync).WithName("Login").WithSummary("Checks a username and password, plus a TOTP or backup code for users with MFA.")
             .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status429TooManyRequests).AllowAnonymous();
+        auth.MapPost("/refresh", RefreshAsync).WithName("Refresh").WithSummary("Trades a refresh token (once) for new access and refresh tokens; reusing one revokes its whole family.")
+            .ProducesProblem(StatusCodes.Status401Unauthorized).AllowAnonymous();
+        auth.MapPost("/logout", LogoutAsync).WithName("Logout").WithSummary("Revokes the refresh token and every token rotated from the same login.");
 
         var mfa = auth.MapGroup("/mfa").RequireAuthorization();
         mfa.MapPost("/totp", EnrollAsync).WithName("EnrollTotp").WithSummary("Starts a TOTP enrolment: returns the otpauth:// URI and backup codes, shown once.")
@@ -58,13 +63,14 @@ internal static class AuthEndpoints
             : TypedResults.Created($"/api/v1/users/{user.Id}", UserResponse.From(user));
     }
 
-    private static async Task<Results<Ok<LoginResponse>, ValidationProblem, ProblemHttpResult>> LoginAsync(
+    private static async Task<Results<Ok<TokenResponse>, ValidationProblem, ProblemHttpResult>> LoginAsync(
         LoginRequest request,
         IUserRepository users,
         Argon2idPasswordHasher hasher,
         UnknownUserPasswordHash unknownUserHash,
         TotpAuthenticator totp,
         BackupCodeManager backupCodes,
+        TokenFactory tokens,
         CancellationToken cancellationToken)
     {
         if (request.Validate(hasher.MaxPasswordLength) is { } errors)
@@ -119,7 +125,51 @@ internal static class AuthEndpoints
             }
         }
 
-        return TypedResults.Ok(new LoginResponse(user.Id, user.Username, secondFactor));
+        return TypedResults.Ok(await tokens.IssueAsync(user, credentials.Role, secondFactor, cancellationToken));
+    }
+
+    private static async Task<Results<Ok<TokenResponse>, ValidationProblem, ProblemHttpResult>> RefreshAsync(
+        RefreshRequest request, IRefreshTokenService refreshTokens, IUserRepository users, TokenFactory tokens, CancellationToken cancellationToken)
+    {
+        if (request.Validate() is { } errors)
+        {
+            return Problems.Validation(errors);
+        }
+
+        var result = await refreshTokens.RotateAsync(request.RefreshToken!, cancellationToken);
+        if (!result.Succeeded)
+        {
+            return result.Status switch
+            {
+                RefreshTokenStatus.Reused => Problems.Unauthorized("refresh_token_reused", "This refresh token was already used: every token of its login is now revoked. Log in again."),
+                RefreshTokenStatus.Revoked => Problems.Unauthorized("refresh_token_revoked", "This refresh token has been revoked (logout or reuse). Log in again."),
+                RefreshTokenStatus.Expired => Problems.Unauthorized("refresh_token_expired", "This refresh token has expired. Log in again."),
+                _ => Problems.Unauthorized("invalid_refresh_token", "This is not a refresh token issued by this API."),
+            };
+        }
+
+        // The role is read again, so a role change applies from the next refresh.
+        var userId = Guid.Parse(result.Subject!, CultureInfo.InvariantCulture);
+        if (await users.GetAsync(userId, cancellationToken) is not { } user || await users.GetRoleAsync(userId, cancellationToken) is not { } role)
+        {
+            await refreshTokens.RevokeAsync(result.Token!, cancellationToken);
+            return Problems.Unauthorized("invalid_refresh_token", "The user of this refresh token no longer exists.");
+        }
+
+        return TypedResults.Ok(tokens.Create(user, role, secondFactor: null, result));
+    }
+
+    private static async Task<Results<NoContent, ValidationProblem>> LogoutAsync(
+        RefreshRequest request, IRefreshTokenService refreshTokens, CancellationToken cancellationToken)
+    {
+        if (request.Validate() is { } errors)
+        {
+            return Problems.Validation(errors);
+        }
+
+        // Unknown tokens get 204 too: logging out twice is not an error, and the answer reveals nothing.
+        await refreshTokens.RevokeAsync(request.RefreshToken!, cancellationToken);
+        return TypedResults.NoContent();
     }
 
     private static async Task<Results<Ok<TotpEnrollmentResponse>, ProblemHttpResult>> EnrollAsync(

@@ -12,6 +12,12 @@ internal interface IUserRepository
     /// <summary>Finds a user by username (case-insensitively) with their password hash, for login.</summary>
     Task<UserCredentials?> FindCredentialsAsync(string username, CancellationToken cancellationToken);
 
+    /// <summary>Returns the user's role in the permission matrix, or <see langword="null"/> when there is no such user.</summary>
+    Task<string?> GetRoleAsync(Guid id, CancellationToken cancellationToken);
+
+    /// <summary>Sets the user's role; returns <see langword="false"/> when there is no such user.</summary>
+    Task<bool> SetRoleAsync(Guid id, string role, CancellationToken cancellationToken);
+
     /// <summary>Replaces a user's password hash (a rehash after the hashing parameters changed).</summary>
     Task SetPasswordHashAsync(Guid id, string passwordHash, CancellationToken cancellationToken);
 

@@ -100,8 +100,10 @@ public sealed class AuthEndpointsTests(ChatApiFactory factory) : IClassFixture<C
     [Fact]
     public async Task Login_UserWithoutPassword_Returns401()
     {
-        var id = await _client.CreateUserAsync("nopass" + Guid.NewGuid().ToString("N")[..6]);
-        var username = (await _client.GetAsync($"/api/v1/users/{id}").ExpectAsync(HttpStatusCode.OK)).GetProperty("username").GetString();
+        // An Admin creates accounts without a password (POST /api/v1/users): nobody can log in to them.
+        using var admin = factory.CreateAdminClient();
+        var username = ChatClient.UniqueName("nopass");
+        await admin.PostAsJsonAsync("/api/v1/users", new { username, email = $"{username}@example.com" }).ExpectAsync(HttpStatusCode.Created);
 
         await _client.PostAsJsonAsync("/api/v1/auth/login", new { username, password = "anything at all" })
             .ExpectProblemAsync(HttpStatusCode.Unauthorized, "invalid_credentials");
@@ -144,7 +146,7 @@ public sealed class AuthEndpointsTests(ChatApiFactory factory) : IClassFixture<C
     public async Task Enroll_ReturnsOtpAuthUriAndBackupCodes()
     {
         var user = await _client.RegisterAsync();
-        using var client = await factory.ClientForAsync(user);
+        var client = factory.As(user.Id);
 
         var enrollment = await client.PostAsync("/api/v1/auth/mfa/totp", null).ExpectAsync(HttpStatusCode.OK);
 
@@ -158,7 +160,7 @@ public sealed class AuthEndpointsTests(ChatApiFactory factory) : IClassFixture<C
     public async Task Confirm_WrongCode_Returns422AndMfaStaysOff()
     {
         var user = await _client.RegisterAsync();
-        using var client = await factory.ClientForAsync(user);
+        var client = factory.As(user.Id);
         var secret = (await client.PostAsync("/api/v1/auth/mfa/totp", null).ExpectAsync(HttpStatusCode.OK)).GetProperty("secret").GetString()!;
         var wrong = Totp.Code(secret, factory.Time.GetUtcNow().AddMinutes(10));
 
@@ -170,7 +172,7 @@ public sealed class AuthEndpointsTests(ChatApiFactory factory) : IClassFixture<C
     public async Task Confirm_WithoutEnrollment_Returns409()
     {
         var user = await _client.RegisterAsync();
-        using var client = await factory.ClientForAsync(user);
+        var client = factory.As(user.Id);
 
         await client.PostAsJsonAsync("/api/v1/auth/mfa/totp/confirm", new { code = "123456" }).ExpectProblemAsync(HttpStatusCode.Conflict, "no_pending_enrollment");
     }
@@ -179,7 +181,7 @@ public sealed class AuthEndpointsTests(ChatApiFactory factory) : IClassFixture<C
     public async Task Confirm_MissingCode_Returns400()
     {
         var user = await _client.RegisterAsync();
-        using var client = await factory.ClientForAsync(user);
+        var client = factory.As(user.Id);
 
         await client.PostAsJsonAsync("/api/v1/auth/mfa/totp/confirm", new { }).ExpectValidationProblemAsync("code");
     }
@@ -288,7 +290,7 @@ public sealed class AuthEndpointsTests(ChatApiFactory factory) : IClassFixture<C
     public async Task RegenerateBackupCodes_WithoutMfa_Returns409()
     {
         var user = await _client.RegisterAsync();
-        using var client = await factory.ClientForAsync(user);
+        var client = factory.As(user.Id);
 
         await client.PostAsync("/api/v1/auth/mfa/backup-codes", null).ExpectProblemAsync(HttpStatusCode.Conflict, "mfa_not_enabled");
     }
@@ -297,7 +299,7 @@ public sealed class AuthEndpointsTests(ChatApiFactory factory) : IClassFixture<C
     public async Task Enroll_WhenAlreadyEnabled_Returns409()
     {
         var (user, _, _) = await EnrollAsync();
-        using var client = await factory.ClientForAsync(user);
+        var client = factory.As(user.Id);
 
         await client.PostAsync("/api/v1/auth/mfa/totp", null).ExpectProblemAsync(HttpStatusCode.Conflict, "mfa_already_enabled");
     }
@@ -306,7 +308,7 @@ public sealed class AuthEndpointsTests(ChatApiFactory factory) : IClassFixture<C
     public async Task ApiKeys_CreateUseListRevoke()
     {
         var user = await _client.RegisterAsync();
-        using var owner = await factory.ClientForAsync(user);
+        var owner = factory.As(user.Id);
 
         var created = await owner.PostAsJsonAsync("/api/v1/auth/api-keys", new { name = "ci bot", expiresInDays = 30 }).ExpectAsync(HttpStatusCode.Created);
         var key = created.GetProperty("key").GetString()!;
@@ -331,8 +333,8 @@ public sealed class AuthEndpointsTests(ChatApiFactory factory) : IClassFixture<C
     [Fact]
     public async Task ApiKeys_RevokeSomeoneElsesKey_Returns404()
     {
-        using var alice = await factory.ClientForAsync(await _client.RegisterAsync());
-        using var bob = await factory.ClientForAsync(await _client.RegisterAsync());
+        var alice = factory.As((await _client.RegisterAsync()).Id);
+        var bob = factory.As((await _client.RegisterAsync()).Id);
         var keyId = (await alice.PostAsJsonAsync("/api/v1/auth/api-keys", new { name = "alice's bot" }).ExpectAsync(HttpStatusCode.Created)).GetProperty("keyId").GetString();
 
         await bob.DeleteAsync($"/api/v1/auth/api-keys/{keyId}").ExpectProblemAsync(HttpStatusCode.NotFound, "api_key_not_found");
@@ -342,7 +344,7 @@ public sealed class AuthEndpointsTests(ChatApiFactory factory) : IClassFixture<C
     [Fact]
     public async Task ApiKeys_BadBody_Returns400()
     {
-        using var client = await factory.ClientForAsync(await _client.RegisterAsync());
+        var client = factory.As((await _client.RegisterAsync()).Id);
 
         await client.PostAsJsonAsync("/api/v1/auth/api-keys", new { name = "", expiresInDays = 0 }).ExpectValidationProblemAsync("name", "expiresInDays");
     }
@@ -361,7 +363,7 @@ public sealed class AuthEndpointsTests(ChatApiFactory factory) : IClassFixture<C
     private async Task<(TestUser User, string Secret, string ConfirmationCode)> EnrollAsync()
     {
         var user = await _client.RegisterAsync();
-        using var client = await factory.ClientForAsync(user);
+        var client = factory.As(user.Id);
         var secret = (await client.PostAsync("/api/v1/auth/mfa/totp", null).ExpectAsync(HttpStatusCode.OK)).GetProperty("secret").GetString()!;
         var code = Totp.Code(secret, factory.Time.GetUtcNow());
         await client.PostAsJsonAsync("/api/v1/auth/mfa/totp/confirm", new { code }).ExpectAsync(HttpStatusCode.NoContent);
@@ -370,7 +372,7 @@ public sealed class AuthEndpointsTests(ChatApiFactory factory) : IClassFixture<C
 
     private async Task<string[]> RegenerateAsync(TestUser user)
     {
-        using var client = await factory.ClientForAsync(user);
+        var client = factory.As(user.Id);
         var body = await client.PostAsync("/api/v1/auth/mfa/backup-codes", null).ExpectAsync(HttpStatusCode.OK);
         return [.. body.GetProperty("backupCodes").EnumerateArray().Select(c => c.GetString()!)];
     }

@@ -23,9 +23,28 @@ internal sealed class SqliteUserRepository(SqliteConnectionFactory connections) 
     {
         await using var connection = await connections.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT {Columns}, password_hash FROM users WHERE username = $username;";
+        command.CommandText = $"SELECT {Columns}, password_hash, role FROM users WHERE username = $username;";
         command.Parameters.AddWithValue("$username", username);
-        return await command.ReadSingleAsync(r => new UserCredentials(Read(r), r.GetNullableString(6)), cancellationToken);
+        return await command.ReadSingleAsync(r => new UserCredentials(Read(r), r.GetNullableString(6), r.GetString(7)), cancellationToken);
+    }
+
+    public async Task<string?> GetRoleAsync(Guid id, CancellationToken cancellationToken)
+    {
+        await using var connection = await connections.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT role FROM users WHERE id = $id;";
+        command.Parameters.AddWithValue("$id", Text(id));
+        return await command.ExecuteScalarAsync(cancellationToken) as string;
+    }
+
+    public async Task<bool> SetRoleAsync(Guid id, string role, CancellationToken cancellationToken)
+    {
+        await using var connection = await connections.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "UPDATE users SET role = $role WHERE id = $id;";
+        command.Parameters.AddWithValue("$id", Text(id));
+        command.Parameters.AddWithValue("$role", role);
+        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
     }
 
     public async Task SetPasswordHashAsync(Guid id, string passwordHash, CancellationToken cancellationToken)
