@@ -9,6 +9,7 @@ using ChatApi.Infrastructure;
 using ChatApi.Users;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Options;
 
 namespace ChatApi.Auth;
 
@@ -48,7 +49,12 @@ internal static class AuthEndpoints
     }
 
     private static async Task<Results<Created<UserResponse>, ValidationProblem, ProblemHttpResult>> RegisterAsync(
-        RegisterRequest request, IUserRepository users, Argon2idPasswordHasher hasher, TimeProvider timeProvider, CancellationToken cancellationToken)
+        RegisterRequest request,
+        IUserRepository users,
+        Argon2idPasswordHasher hasher,
+        IOptions<ChatApiOptions> options,
+        TimeProvider timeProvider,
+        CancellationToken cancellationToken)
     {
         if (request.Validate(hasher.MaxPasswordLength) is { } errors)
         {
@@ -58,9 +64,17 @@ internal static class AuthEndpoints
         var hash = await hasher.HashAsync(request.Password!, cancellationToken);
         var now = timeProvider.GetUtcNow();
         var user = new UserRecord(Guid.CreateVersion7(now), request.Username!, request.Email!, UserRules.NormalizeDisplayName(request.DisplayName), now, now);
-        return await users.CreateAsync(user, hash, cancellationToken) == WriteResult.Duplicate
-            ? Problems.Conflict("username_taken", $"The username '{user.Username}' is already taken.")
-            : TypedResults.Created($"/api/v1/users/{user.Id}", UserResponse.From(user));
+        if (await users.CreateAsync(user, hash, cancellationToken) == WriteResult.Duplicate)
+        {
+            return Problems.Conflict("username_taken", $"The username '{user.Username}' is already taken.");
+        }
+
+        if (options.Value.AdminUsernames.Contains(user.Username, StringComparer.OrdinalIgnoreCase))
+        {
+            await users.SetRoleAsync(user.Id, ChatRoles.Admin, cancellationToken);
+        }
+
+        return TypedResults.Created($"/api/v1/users/{user.Id}", UserResponse.From(user));
     }
 
     private static async Task<Results<Ok<TokenResponse>, ValidationProblem, ProblemHttpResult>> LoginAsync(

@@ -106,4 +106,16 @@ public sealed class OwnershipTests(ChatApiFactory factory) : IClassFixture<ChatA
         await admin.PutAsJsonAsync($"/api/v1/users/{user}/role", new { role = "Overlord" }).ExpectValidationProblemAsync("role");
         await admin.PutAsJsonAsync($"/api/v1/users/{Guid.NewGuid()}/role", new { role = "Guest" }).ExpectProblemAsync(HttpStatusCode.NotFound, "user_not_found");
     }
+
+    [Fact]
+    public async Task Register_ConfiguredAdminUsername_BecomesAdmin()
+    {
+        using var configured = new ChatApiFactory { Settings = new Dictionary<string, string?> { ["ChatApi:AdminUsernames:0"] = "root" } };
+        using var anonymous = configured.CreateClient();
+        var root = await anonymous.RegisterAsync("Root");
+        var plain = await anonymous.RegisterAsync();
+
+        Assert.Equal("Admin", (await anonymous.LoginAsync(root.Username)).GetProperty("role").GetString());
+        Assert.Equal("User", (await anonymous.LoginAsync(plain.Username)).GetProperty("role").GetString());
+    }
 }
