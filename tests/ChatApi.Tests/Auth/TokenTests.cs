@@ -252,4 +252,31 @@ public sealed class TokenTests(ChatApiFactory factory) : IClassFixture<ChatApiFa
         padded += new string('=', (4 - (padded.Length % 4)) % 4);
         return Encoding.UTF8.GetString(Convert.FromBase64String(padded));
     }
+
+    [Fact]
+    public async Task ConfiguredPemKey_SignsTheTokensAndIsPublished()
+    {
+        using var key = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256);
+        using var configured = new ChatApiFactory
+        {
+            Settings = new Dictionary<string, string?>
+            {
+                ["Security:Jwt:SigningKey:Pem"] = key.ExportPkcs8PrivateKeyPem(),
+                ["Security:Jwt:SigningKey:KeyId"] = "prod-1",
+            },
+        };
+        var user = await configured.RegisterAsync();
+        using var client = configured.CreateClient();
+
+        var token = (await client.LoginAsync(user.Username)).GetProperty("accessToken").GetString()!;
+        var jwks = await client.GetAsync("/.well-known/jwks.json").ExpectAsync(HttpStatusCode.OK);
+
+        using var header = JsonDocument.Parse(Base64Url(token.Split('.')[0]));
+        Assert.Equal("prod-1", header.RootElement.GetProperty("kid").GetString());
+        var published = Assert.Single(jwks.GetProperty("keys").EnumerateArray());
+        Assert.Equal("prod-1", published.GetProperty("kid").GetString());
+        Assert.Equal(Base64UrlEncode(key.ExportParameters(false).Q.X!), published.GetProperty("x").GetString());
+    }
+
+    private static string Base64UrlEncode(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 }
