@@ -20,15 +20,24 @@ public static class Program
             .AddDiagnoser(MemoryDiagnoser.Default)
             .AddExporter(MarkdownExporter.GitHub)
             .WithArtifactsPath(artifacts)
-            .WithOptions(ConfigOptions.JoinSummary | ConfigOptions.DisableLogFile);
+            .WithOptions(ConfigOptions.DisableLogFile);
 
         var summaries = BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args, config).ToList();
 
+        // Copy only the reports this run wrote: older files left in the artifacts folder must not be re-committed.
         var results = Path.Combine(repoRoot, "benchmarks", "results");
         Directory.CreateDirectory(results);
-        foreach (var report in Directory.EnumerateFiles(Path.Combine(artifacts, "results"), "*-report-github.md"))
+        foreach (var summary in summaries)
         {
-            File.Copy(report, Path.Combine(results, Path.GetFileName(report)), overwrite: true);
+            // Without a joined summary BenchmarkDotNet names each report after the benchmark class.
+            foreach (var type in summary.BenchmarksCases.Select(c => c.Descriptor.Type).Distinct())
+            {
+                var report = Path.Combine(summary.ResultsDirectoryPath, type.FullName + "-report-github.md");
+                if (File.Exists(report))
+                {
+                    File.Copy(report, Path.Combine(results, Path.GetFileName(report)), overwrite: true);
+                }
+            }
         }
 
         return summaries.Any(s => s.HasCriticalValidationErrors) ? 1 : 0;

@@ -1,0 +1,69 @@
+using System.Threading.RateLimiting;
+using ApiKit.RateLimiting;
+using BenchmarkDotNet.Attributes;
+
+namespace ApiKit.Benchmarks.RateLimiting;
+
+/// <summary>
+/// 100,000 keys, every key already tracked, token buckets: <see cref="PartitionedRateLimiter.Create{TResource, TPartitionKey}"/>
+/// with BCL token buckets (the baseline) against ApiKit's keyed limiter. Each invocation decides once for every key.
+/// </summary>
+public class RateLimitingManyKeysBenchmarks
+{
+    private const int Keys = 100_000;
+    private string[] _keys = null!;
+    private PartitionedRateLimiter<string> _bcl = null!;
+    private PartitionedRateLimiter<string> _apiKit = null!;
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        _keys = [.. Enumerable.Range(0, Keys).Select(i => $"client-{i}")];
+        _bcl = PartitionedRateLimiter.Create<string, string>(key => RateLimitPartition.GetTokenBucketLimiter(key, _ => new TokenBucketRateLimiterOptions
+        {
+            TokenLimit = 1_000_000, TokensPerPeriod = 1_000_000, ReplenishmentPeriod = TimeSpan.FromSeconds(1), QueueLimit = 0, AutoReplenishment = true,
+        }));
+        _apiKit = ApiKitRateLimiter.CreateKeyed<string>(new RateLimitRule
+        {
+            Name = "bench", Algorithm = RateLimitAlgorithm.TokenBucket, PermitLimit = 1_000_000, Window = TimeSpan.FromSeconds(1),
+        });
+        foreach (var key in _keys)
+        {
+            _bcl.AttemptAcquire(key).Dispose();
+            _apiKit.AttemptAcquire(key).Dispose();
+        }
+    }
+
+    [GlobalCleanup]
+    public void Cleanup()
+    {
+        _bcl.Dispose();
+        _apiKit.Dispose();
+    }
+
+    [Benchmark(Baseline = true, OperationsPerInvoke = Keys)]
+    public int BclPartitioned()
+    {
+        var acquired = 0;
+        foreach (var key in _keys)
+        {
+            using var lease = _bcl.AttemptAcquire(key);
+            acquired += lease.IsAcquired ? 1 : 0;
+        }
+
+        return acquired;
+    }
+
+    [Benchmark(OperationsPerInvoke = Keys)]
+    public int ApiKitKeyed()
+    {
+        var acquired = 0;
+        foreach (var key in _keys)
+        {
+            using var lease = _apiKit.AttemptAcquire(key);
+            acquired += lease.IsAcquired ? 1 : 0;
+        }
+
+        return acquired;
+    }
+}

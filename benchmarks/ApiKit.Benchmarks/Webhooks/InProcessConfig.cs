@@ -1,0 +1,22 @@
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Jobs;
+using BenchmarkDotNet.Toolchains.InProcess.Emit;
+
+namespace ApiKit.Benchmarks.Webhooks;
+
+/// <summary>
+/// Runs in the host process: BenchmarkDotNet's generated out-of-process project inherits the repository's
+/// Directory.Build.props (documentation warnings as errors) and does not build.
+/// </summary>
+public sealed class InProcessConfig : ManualConfig
+{
+    public InProcessConfig() =>
+        AddJob(Job.Default.WithToolchain(InProcessEmitToolchain.Instance).WithWarmupCount(3).WithIterationCount(10));
+}
+
+/// <summary>The in-process job with one invocation per iteration, for benchmarks whose iteration setup refills a queue.</summary>
+public sealed class InProcessSingleInvocationConfig : ManualConfig
+{
+    public InProcessSingleInvocationConfig() =>
+        AddJob(Job.Default.WithToolchain(InProcessEmitToolchain.Instance).WithWarmupCount(3).WithIterationCount(10).WithInvocationCount(1).WithUnrollFactor(1));
+}

@@ -1,0 +1,304 @@
+using System.Globalization;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+
+namespace ApiKit.RateLimiting.Redis;
+
+/// <summary>
+/// Decides a request's limits on Redis in one round trip (one script, atomic, server clock). Redis failing, slow
+/// beyond <see cref="RedisRateLimitingOptions.Timeout"/>, or behind an open circuit, the policy's
+/// <see cref="RedisFailureMode"/> decides instead; nothing here throws for an outage.
+/// </summary>
+/// <remarks>
+/// Keys. A policy with one limit keeps each key in its own hash slot (<c>prefix:{policy:limit:key}:alg</c>), spreading
+/// load over a cluster. A policy with several limits must update them in one script, and a script may only touch keys
+/// of one slot, so all its keys share the slot of the policy name (<c>prefix:{policy}:limit:alg:key</c>). The choice
+/// depends on the policy alone, never on the request, so a given counter always lives under the same key.
+/// </remarks>
+internal sealed partial class RedisRateLimitBackend : RateLimitBackend, IDisposable
+{
+    private readonly RedisRateLimitingOptions _options;
+    private readonly RateLimitPolicyRegistry _registry;
+    private readonly RateLimitingMetrics _metrics;
+    private readonly ILogger _logger;
+    private readonly TimeProvider _timeProvider;
+    private readonly IServiceProvider _services;
+    private readonly RedisCircuitBreaker _breaker;
+    private readonly ExhaustedKeyCache _exhausted;
+    private Task<IConnectionMultiplexer>? _connection;
+    private ConnectionMultiplexer? _owned;
+
+    public RedisRateLimitBackend(
+        IOptions<RedisRateLimitingOptions> options,
+        RateLimitPolicyRegistry registry,
+        RateLimitingMetrics metrics,
+        ILogger<RedisRateLimitBackend> logger,
+        TimeProvider timeProvider,
+        IServiceProvider services)
+    {
+        _options = options.Value;
+        _registry = registry;
+        _metrics = metrics;
+        _logger = logger;
+        _timeProvider = timeProvider;
+        _services = services;
+        _breaker = new RedisCircuitBreaker(_options.FailureThreshold, _options.BreakDuration, timeProvider);
+        _exhausted = new ExhaustedKeyCache(_options.MaxExhaustedKeys, timeProvider);
+    }
+
+    public override bool TryDecide(PolicyEvaluation evaluation, bool allowDelay)
+    {
+        if (RefuseIfKnownExhausted(evaluation, KeysOf(evaluation)))
+        {
+            return true;
+        }
+
+        if (!_breaker.WouldEnter())
+        {
+            Fallback(evaluation, allowDelay, "circuit_open");
+            return true;
+        }
+
+        return false;
+    }
+
+    public override async ValueTask DecideAsync(PolicyEvaluation evaluation, bool allowDelay, CancellationToken cancellationToken)
+    {
+        var redisKeys = KeysOf(evaluation);
+        if (RefuseIfKnownExhausted(evaluation, redisKeys))
+        {
+            return;
+        }
+
+        if (!_breaker.TryEnter(out var probe))
+        {
+            Fallback(evaluation, allowDelay, "circuit_open");
+            return;
+        }
+
+        var started = _timeProvider.GetTimestamp();
+        string outcome = "error";
+        try
+        {
+            var result = await EvaluateAsync(evaluation, redisKeys, allowDelay).WaitAsync(_options.Timeout, _timeProvider, cancellationToken).ConfigureAwait(false);
+            Apply(evaluation, redisKeys, (RedisResult[])result!, allowDelay);
+            outcome = "ok";
+            if (_breaker.OnSuccess())
+            {
+                Log.Recovered(_logger);
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            outcome = "cancelled";
+            throw;
+        }
+        catch (Exception e) when (e is RedisException or TimeoutException or ObjectDisposedException or InvalidCastException or FormatException)
+        {
+            outcome = e is TimeoutException ? "timeout" : "error";
+            Log.RedisFailed(_logger, evaluation.Policy.Name, e);
+            if (_breaker.OnFailure(probe))
+            {
+                Log.CircuitOpened(_logger, _options.BreakDuration);
+            }
+
+            Fallback(evaluation, allowDelay, outcome);
+        }
+        finally
+        {
+            _metrics.RedisDuration.Record(_timeProvider.GetElapsedTime(started).TotalMilliseconds, new KeyValuePair<string, object?>("outcome", outcome));
+        }
+    }
+
+    public void Dispose() => _owned?.Dispose();
+
+    internal string?[] KeysOf(PolicyEvaluation evaluation)
+    {
+        var policy = evaluation.Policy;
+        var keys = new string?[evaluation.Keys.Length];
+        var shared = policy.Limits.Length > 1;
+        for (var i = 0; i < keys.Length; i++)
+        {
+            if (evaluation.Keys[i] is not { } key)
+            {
+                continue;
+            }
+
+            var limit = policy.Limits[i];
+            var algorithm = (int)limit.Parameters.Algorithm;
+            keys[i] = shared
+                ? string.Create(CultureInfo.InvariantCulture, $"{_options.KeyPrefix}:{{{policy.Name}}}:{limit.Name}:{algorithm}:{key}")
+                : string.Create(CultureInfo.InvariantCulture, $"{_options.KeyPrefix}:{{{policy.Name}:{limit.Name}:{key}}}:{algorithm}");
+        }
+
+        return keys;
+    }
+
+    private bool RefuseIfKnownExhausted(PolicyEvaluation evaluation, string?[] redisKeys)
+    {
+        if (!_exhausted.Enabled)
+        {
+            return false;
+        }
+
+        for (var i = 0; i < redisKeys.Length; i++)
+        {
+            if (redisKeys[i] is { } key && _exhausted.Remaining(key) is var left && left > TimeSpan.Zero)
+            {
+                // Only the exhausted limit is known; the others are left out of the headers rather than guessed.
+                for (var j = 0; j < evaluation.Keys.Length; j++)
+                {
+                    if (j != i)
+                    {
+                        evaluation.Keys[j] = null;
+                    }
+                }
+
+                var micros = left.Ticks / TimeSpan.TicksPerMicrosecond;
+                evaluation.Decisions[i] = new LimitDecision(false, Math.Max(1, micros), 0, micros, 0);
+                evaluation.Settle(allowDelay: false);
+                evaluation.Fallback = "exhausted_cache";
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private async Task<RedisResult> EvaluateAsync(PolicyEvaluation evaluation, string?[] redisKeys, bool allowDelay)
+    {
+        var database = (await ConnectAsync().ConfigureAwait(false)).GetDatabase();
+        var count = redisKeys.Count(k => k is not null);
+        var keys = new RedisKey[count];
+        var values = new RedisValue[3 + (5 * count)];
+        values[0] = evaluation.Cost;
+        values[1] = allowDelay ? 1 : 0;
+        values[2] = string.Empty;
+        var j = 0;
+        for (var i = 0; i < redisKeys.Length; i++)
+        {
+            if (redisKeys[i] is not { } key)
+            {
+                continue;
+            }
+
+            var p = evaluation.Policy.Limits[i].Parameters;
+            keys[j] = key;
+            var at = 3 + (5 * j);
+            values[at] = (int)p.Algorithm;
+            values[at + 1] = p.PermitLimit;
+            values[at + 2] = p.WindowMicros;
+            values[at + 3] = p.Burst;
+            values[at + 4] = p.QueueLimit;
+            j++;
+        }
+
+        return await RedisRateLimitScript.EvaluateAsync(database, keys, values).ConfigureAwait(false);
+    }
+
+    private void Apply(PolicyEvaluation evaluation, string?[] redisKeys, RedisResult[] result, bool allowDelay)
+    {
+        var j = 0;
+        for (var i = 0; i < redisKeys.Length; i++)
+        {
+            if (redisKeys[i] is null)
+            {
+                continue;
+            }
+
+            var at = 1 + (5 * j);
+            evaluation.Decisions[i] = new LimitDecision((long)result[at] == 1, (long)result[at + 1], (long)result[at + 2], (long)result[at + 3], (long)result[at + 4]);
+            j++;
+        }
+
+        evaluation.Settle(allowDelay);
+        if (evaluation.Allowed)
+        {
+            return;
+        }
+
+        for (var i = 0; i < redisKeys.Length; i++)
+        {
+            var d = evaluation.Decisions[i];
+            if (redisKeys[i] is { } key && !d.Allowed && d.RetryAfterMicros > 0)
+            {
+                _exhausted.Add(key, RateLimitClock.ToTimeSpan(d.RetryAfterMicros));
+            }
+        }
+    }
+
+    private void Fallback(PolicyEvaluation evaluation, bool allowDelay, string reason)
+    {
+        var mode = _options.ModeFor(evaluation.Policy.Name);
+        evaluation.Fallback = reason;
+        _metrics.Fallbacks.Add(
+            1,
+            new KeyValuePair<string, object?>("policy", evaluation.Policy.Name),
+            new KeyValuePair<string, object?>("mode", mode.ToString()),
+            new KeyValuePair<string, object?>("reason", reason));
+        Log.FallbackUsed(_logger, evaluation.Policy.Name, mode, reason);
+        switch (mode)
+        {
+            case RedisFailureMode.InMemory:
+                InMemoryPolicyEvaluator.Decide(evaluation, _registry.Clock.NowMicros(), allowDelay);
+                break;
+            case RedisFailureMode.FailOpen:
+                Array.Clear(evaluation.Keys);
+                evaluation.Settle(allowDelay);
+                break;
+            default:
+                Array.Clear(evaluation.Keys);
+                evaluation.Settle(allowDelay);
+                evaluation.Allowed = false;
+                evaluation.Verdict = RateLimitVerdict.Limited;
+                evaluation.RetryAfterMicros = Math.Max(1, _breaker.RemainingBreak().Ticks / TimeSpan.TicksPerMicrosecond);
+                break;
+        }
+    }
+
+    private Task<IConnectionMultiplexer> ConnectAsync()
+    {
+        var connection = Volatile.Read(ref _connection);
+        if (connection is { IsCompletedSuccessfully: true })
+        {
+            return connection;
+        }
+
+        if (connection is null || connection.IsFaulted || connection.IsCanceled)
+        {
+            var fresh = CreateConnectionAsync();
+            connection = Interlocked.CompareExchange(ref _connection, fresh, connection) == connection ? fresh : Volatile.Read(ref _connection)!;
+        }
+
+        return connection;
+    }
+
+    private async Task<IConnectionMultiplexer> CreateConnectionAsync()
+    {
+        if (_options.ConnectionString is null)
+        {
+            return _services.GetRequiredService<IConnectionMultiplexer>();
+        }
+
+        var multiplexer = await ConnectionMultiplexer.ConnectAsync(_options.ConnectionString).ConfigureAwait(false);
+        _owned = multiplexer;
+        return multiplexer;
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(1, LogLevel.Warning, "Rate limiting: Redis failed for policy {Policy}; the policy's failure mode decides.")]
+        public static partial void RedisFailed(ILogger logger, string policy, Exception exception);
+
+        [LoggerMessage(2, LogLevel.Warning, "Rate limiting: Redis circuit opened for {BreakDuration}; decisions use the failure modes until a probe succeeds.")]
+        public static partial void CircuitOpened(ILogger logger, TimeSpan breakDuration);
+
+        [LoggerMessage(3, LogLevel.Information, "Rate limiting: Redis answered again; the circuit is closed.")]
+        public static partial void Recovered(ILogger logger);
+
+        [LoggerMessage(4, LogLevel.Debug, "Rate limiting: policy {Policy} decided by fallback {Mode} ({Reason}).")]
+        public static partial void FallbackUsed(ILogger logger, string policy, RedisFailureMode mode, string reason);
+    }
+}

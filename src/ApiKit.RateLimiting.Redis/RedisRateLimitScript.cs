@@ -1,0 +1,40 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Security.Cryptography;
+using System.Text;
+using StackExchange.Redis;
+
+namespace ApiKit.RateLimiting.Redis;
+
+/// <summary>
+/// The decision script (<c>RateLimit.lua</c>), run with EVALSHA. When a server does not know it (first use, after a
+/// restart or on another cluster node) it is sent once with EVAL, which also caches it on that server.
+/// </summary>
+internal static class RedisRateLimitScript
+{
+    public static readonly string Source = Load();
+
+    public static readonly byte[] Hash = Sha1(Source);
+
+    public static async Task<RedisResult> EvaluateAsync(IDatabase database, RedisKey[] keys, RedisValue[] values)
+    {
+        try
+        {
+            return await database.ScriptEvaluateAsync(Hash, keys, values).ConfigureAwait(false);
+        }
+        catch (RedisServerException e) when (e.Message.StartsWith("NOSCRIPT", StringComparison.Ordinal))
+        {
+            return await database.ScriptEvaluateAsync(Source, keys, values).ConfigureAwait(false);
+        }
+    }
+
+    [SuppressMessage("Security", "CA5350:Do Not Use Weak Cryptographic Algorithms", Justification = "SHA-1 is how Redis names scripts (EVALSHA); it protects nothing.")]
+    private static byte[] Sha1(string source) => SHA1.HashData(Encoding.UTF8.GetBytes(source));
+
+    private static string Load()
+    {
+        using var stream = typeof(RedisRateLimitScript).Assembly.GetManifestResourceStream("ApiKit.RateLimiting.Redis.RateLimit.lua")
+            ?? throw new InvalidOperationException("The rate limit script is not embedded.");
+        using var reader = new StreamReader(stream, Encoding.UTF8);
+        return reader.ReadToEnd();
+    }
+}

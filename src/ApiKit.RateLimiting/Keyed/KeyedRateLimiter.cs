@@ -1,0 +1,94 @@
+using System.Threading.RateLimiting;
+
+namespace ApiKit.RateLimiting;
+
+/// <summary>A <see cref="PartitionedRateLimiter{TResource}"/> over a <see cref="KeyedLimitStore{TKey}"/>: one rule, many keys.</summary>
+internal sealed class KeyedRateLimiter<TKey> : PartitionedRateLimiter<TKey>
+    where TKey : notnull
+{
+    private readonly KeyedLimitStore<TKey> _store;
+    private bool _disposed;
+
+    public KeyedRateLimiter(RateLimitRule rule, TimeProvider timeProvider, TimeSpan evictionInterval, IEqualityComparer<TKey>? comparer)
+    {
+        _store = new KeyedLimitStore<TKey>(rule, new RateLimitClock(timeProvider), evictionInterval, comparer);
+    }
+
+    internal KeyedLimitStore<TKey> Store => _store;
+
+    public override RateLimiterStatistics? GetStatistics(TKey resource)
+    {
+        var entry = _store.GetEntry(resource);
+        LimitDecision decision;
+        lock (entry)
+        {
+            decision = LimitMath.Decide(_store.Parameters, entry.State, _store.Clock.NowMicros(), 0, out _);
+        }
+
+        return new RateLimiterStatistics
+        {
+            // No lease totals: a counter shared by every key would be the one contended cache line the store avoids.
+            CurrentAvailablePermits = decision.Remaining,
+        };
+    }
+
+    protected override RateLimitLease AttemptAcquireCore(TKey resource, int permitCount)
+    {
+        Validate(permitCount);
+        var decision = _store.Decide(resource, permitCount, _store.Clock.NowMicros(), allowDelay: false);
+        return Lease(decision, decision.Allowed && decision.DelayMicros == 0);
+    }
+
+    protected override ValueTask<RateLimitLease> AcquireAsyncCore(TKey resource, int permitCount, CancellationToken cancellationToken)
+    {
+        Validate(permitCount);
+        if (_store.Parameters.QueueLimit == 0)
+        {
+            return ValueTask.FromResult(AttemptAcquireCore(resource, permitCount));
+        }
+
+        var decision = _store.Decide(resource, permitCount, _store.Clock.NowMicros(), allowDelay: true);
+        if (!decision.Allowed || decision.DelayMicros == 0)
+        {
+            return ValueTask.FromResult<RateLimitLease>(Lease(decision, decision.Allowed));
+        }
+
+        return WaitAsync(decision, cancellationToken);
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing && !_disposed)
+        {
+            _disposed = true;
+            _store.Dispose();
+        }
+
+        base.Dispose(disposing);
+    }
+
+    private async ValueTask<RateLimitLease> WaitAsync(LimitDecision decision, CancellationToken cancellationToken)
+    {
+        // A cancelled wait keeps its slot: with many keys there is no cheap way to know nobody queued behind it.
+        await Task.Delay(RateLimitClock.ToTimeSpan(decision.DelayMicros), _store.Clock.TimeProvider, cancellationToken).ConfigureAwait(false);
+        return DecisionLease.Rent(decision, acquired: true);
+    }
+
+    private static DecisionLease Lease(in LimitDecision decision, bool acquired)
+    {
+        if (acquired)
+        {
+            return DecisionLease.Rent(decision, acquired: true);
+        }
+        return decision.Allowed
+            ? DecisionLease.Rent(false, decision.DelayMicros, decision.Remaining, decision.ResetMicros)
+            : DecisionLease.Rent(decision, acquired: false);
+    }
+
+    private void Validate(int permitCount)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        ArgumentOutOfRangeException.ThrowIfNegative(permitCount);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(permitCount, _store.Parameters.MaxCost);
+    }
+}

@@ -1,0 +1,382 @@
+using System.Data.Common;
+using System.Globalization;
+using System.Text.Json;
+using StackExchange.Redis;
+
+namespace ApiKit.Webhooks.Redis;
+
+/// <summary>
+/// Deliveries as entries of a Redis stream read by one consumer group: each dispatcher is a consumer,
+/// an entry it read is its lease, and entries whose consumer stopped acknowledging are taken over with
+/// <c>XAUTOCLAIM</c> once idle longer than the lease. Retries wait in a sorted set, dead letters in a hash per endpoint.
+/// </summary>
+/// <remarks>
+/// Redis cannot join a SQL transaction: publish after your commit, or use the SQL outbox. Ordering keys are not
+/// honoured by this store. Leases are measured by the Redis server's clock.
+/// </remarks>
+public sealed class RedisWebhookStore : IWebhookDeliveryStore, IWebhookEndpointStore, IAsyncDisposable
+{
+    private const string EnqueueScript = """
+        redis.call('HSET', KEYS[2], ARGV[1], ARGV[2])
+        for i = 3, #ARGV - 1 do
+          redis.call('XADD', KEYS[1], '*', 'm', ARGV[1], 'e', ARGV[i], 'a', '0', 'c', ARGV[#ARGV])
+        end
+        return 1
+        """;
+
+    private const string PromoteScript = """
+        local due = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', ARGV[1], 'LIMIT', 0, tonumber(ARGV[2]))
+        for _, member in ipairs(due) do
+          local m, e, a, c = string.match(member, '^([^|]*)|([^|]*)|([^|]*)|([^|]*)|')
+          redis.call('XADD', KEYS[1], '*', 'm', m, 'e', e, 'a', a, 'c', c)
+          redis.call('ZREM', KEYS[2], member)
+        end
+        return #due
+        """;
+
+    // One call records a whole batch: KEYS = stream, retry, then dead and attempts keys per result;
+    // ARGV = group, log length, then 8 values per result.
+    private const string RecordScript = """
+        local recorded = 0
+        for r = 0, (#ARGV - 2) / 8 - 1 do
+          local a = 2 + r * 8
+          local dead, log = KEYS[3 + r * 2], KEYS[4 + r * 2]
+          if ARGV[a + 8] ~= '' then
+            redis.call('LPUSH', log, ARGV[a + 8])
+            redis.call('LTRIM', log, 0, tonumber(ARGV[2]) - 1)
+          end
+          local pending = redis.call('XPENDING', KEYS[1], ARGV[1], ARGV[a + 1], ARGV[a + 1], 1, ARGV[a + 2])
+          if #pending > 0 then
+            redis.call('XACK', KEYS[1], ARGV[1], ARGV[a + 1])
+            redis.call('XDEL', KEYS[1], ARGV[a + 1])
+            if ARGV[a + 3] == '0' then
+              redis.call('ZADD', KEYS[2], ARGV[a + 4], ARGV[a + 5])
+            elseif ARGV[a + 3] == '2' then
+              redis.call('HSET', dead, ARGV[a + 6], ARGV[a + 7])
+            end
+            recorded = recorded + 1
+          end
+        end
+        return recorded
+        """;
+
+    private const string RecoverScript = """
+        local all = redis.call('HGETALL', KEYS[2])
+        local count = 0
+        for i = 1, #all, 2 do
+          local m, e, c = string.match(all[i + 1], '^([^|]*)|([^|]*)|([^|]*)$')
+          if tonumber(c) >= tonumber(ARGV[1]) then
+            redis.call('XADD', KEYS[1], '*', 'm', m, 'e', e, 'a', '0', 'c', c)
+            redis.call('HDEL', KEYS[2], all[i])
+            count = count + 1
+          end
+        end
+        return count
+        """;
+
+    private const string UpdateScript = """
+        if redis.call('HEXISTS', KEYS[1], ARGV[1]) == 0 then return 0 end
+        redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+        return 1
+        """;
+
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    private readonly RedisWebhookStoreOptions _options;
+    private readonly SemaphoreSlim _connectGate = new(1, 1);
+    private readonly string _prefix;
+    private readonly RedisKey _stream;
+    private readonly RedisKey _retry;
+    private readonly RedisKey _messages;
+    private readonly RedisKey _endpoints;
+    private IConnectionMultiplexer? _connection;
+    private bool _ownsConnection;
+    private bool _groupReady;
+
+    /// <summary>Creates the store; it connects on first use.</summary>
+    /// <param name="options">Connection and key settings.</param>
+    public RedisWebhookStore(RedisWebhookStoreOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.Connection is null && string.IsNullOrWhiteSpace(options.Configuration))
+        {
+            throw new ArgumentException("Set Connection or Configuration.", nameof(options));
+        }
+
+        _options = options;
+        _connection = options.Connection;
+        _prefix = "{" + options.KeyPrefix + "}";
+        _stream = _prefix + ":stream";
+        _retry = _prefix + ":retry";
+        _messages = _prefix + ":messages";
+        _endpoints = _prefix + ":endpoints";
+    }
+
+    /// <inheritdoc />
+    public async Task EnqueueAsync(WebhookMessage message, IReadOnlyList<string> endpointIds, DbTransaction? transaction, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        ArgumentNullException.ThrowIfNull(endpointIds);
+        if (transaction is not null)
+        {
+            throw new NotSupportedException("Redis cannot join a database transaction: publish after the commit, or use the SQL outbox.");
+        }
+
+        if (endpointIds.Count == 0)
+        {
+            return;
+        }
+
+        var db = await DatabaseAsync().ConfigureAwait(false);
+        var stored = JsonSerializer.Serialize(new StoredMessage(message.EventType, message.Payload.ToArray(), message.CreatedAt.ToUnixTimeMilliseconds(), message.OrderingKey), Json);
+        var args = new List<RedisValue>(endpointIds.Count + 3) { message.Id, stored };
+        args.AddRange(endpointIds.Select(e => (RedisValue)e));
+        args.Add(message.CreatedAt.ToUnixTimeMilliseconds());
+        await db.ScriptEvaluateAsync(EnqueueScript, [_stream, _messages], [.. args]).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<WebhookDelivery>> ClaimAsync(string workerId, int maxCount, DateTimeOffset now, TimeSpan lease, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(workerId);
+        var db = await DatabaseAsync().ConfigureAwait(false);
+        await db.ScriptEvaluateAsync(PromoteScript, [_stream, _retry], [now.ToUnixTimeMilliseconds(), maxCount]).ConfigureAwait(false);
+
+        var entries = new List<(string Id, Dictionary<string, string> Fields)>();
+        var reclaimed = await db.ExecuteAsync("XAUTOCLAIM", _stream, _options.GroupName, workerId, (long)lease.TotalMilliseconds, "0-0", "COUNT", maxCount).ConfigureAwait(false);
+        ReadEntries(((RedisResult[])reclaimed!)[1], entries);
+        if (entries.Count < maxCount)
+        {
+            var fresh = await db.ExecuteAsync("XREADGROUP", "GROUP", _options.GroupName, workerId, "COUNT", maxCount - entries.Count, "STREAMS", _stream, ">").ConfigureAwait(false);
+            if (!fresh.IsNull)
+            {
+                foreach (var stream in (RedisResult[])fresh!)
+                {
+                    ReadEntries(((RedisResult[])stream!)[1], entries);
+                }
+            }
+        }
+
+        if (entries.Count == 0)
+        {
+            return [];
+        }
+
+        var ids = entries.Select(e => e.Fields["m"]).Distinct(StringComparer.Ordinal).ToArray();
+        var values = await db.HashGetAsync(_messages, [.. ids.Select(i => (RedisValue)i)]).ConfigureAwait(false);
+        var messages = new Dictionary<string, WebhookMessage>(StringComparer.Ordinal);
+        for (var i = 0; i < ids.Length; i++)
+        {
+            if (!values[i].IsNull && JsonSerializer.Deserialize<StoredMessage>((string)values[i]!, Json) is { } m)
+            {
+                messages[ids[i]] = new WebhookMessage(ids[i], m.Type, m.Payload, DateTimeOffset.FromUnixTimeMilliseconds(m.CreatedAt), m.OrderingKey);
+            }
+        }
+
+        var deliveries = new List<WebhookDelivery>(entries.Count);
+        foreach (var (id, fields) in entries)
+        {
+            if (messages.TryGetValue(fields["m"], out var message))
+            {
+                deliveries.Add(new WebhookDelivery(id, message, fields["e"], int.Parse(fields["a"], CultureInfo.InvariantCulture), workerId));
+            }
+            else
+            {
+                // The message was removed: nothing can be sent, so the entry is dropped.
+                await db.ExecuteAsync("XACK", _stream, _options.GroupName, id).ConfigureAwait(false);
+            }
+        }
+
+        return deliveries;
+    }
+
+    /// <inheritdoc />
+    public async Task RecordAsync(IReadOnlyList<WebhookDeliveryResult> results, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(results);
+        if (results.Count == 0)
+        {
+            return;
+        }
+
+        var db = await DatabaseAsync().ConfigureAwait(false);
+        var keys = new List<RedisKey>(2 + (results.Count * 2)) { _stream, _retry };
+        var args = new List<RedisValue>(2 + (results.Count * 8)) { _options.GroupName, _options.AttemptLogLength };
+        foreach (var result in results)
+        {
+            var d = result.Delivery;
+            var attempts = d.AttemptCount + (result.Attempt is null ? 0 : 1);
+            var created = d.Message.CreatedAt.ToUnixTimeMilliseconds();
+            keys.Add(DeadKey(d.EndpointId));
+            keys.Add(AttemptsKey(d.EndpointId));
+            args.Add(d.DeliveryId);
+            args.Add(d.LeaseToken);
+            args.Add((int)result.State);
+            args.Add((result.NextAttemptAt ?? now).ToUnixTimeMilliseconds());
+            args.Add(string.Create(CultureInfo.InvariantCulture, $"{d.Message.Id}|{d.EndpointId}|{attempts}|{created}|{d.DeliveryId}"));
+            args.Add(d.Message.Id + ":" + d.DeliveryId);
+            args.Add(string.Create(CultureInfo.InvariantCulture, $"{d.Message.Id}|{d.EndpointId}|{created}"));
+            args.Add(result.Attempt is null ? string.Empty : JsonSerializer.Serialize(result.Attempt, Json));
+        }
+
+        await db.ScriptEvaluateAsync(RecordScript, [.. keys], [.. args]).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<WebhookAttempt>> ListAttemptsAsync(string endpointId, string? messageId, int limit, CancellationToken cancellationToken)
+    {
+        var db = await DatabaseAsync().ConfigureAwait(false);
+        var values = await db.ListRangeAsync(AttemptsKey(endpointId), 0, messageId is null ? limit - 1 : -1).ConfigureAwait(false);
+        return [.. values
+            .Select(v => JsonSerializer.Deserialize<WebhookAttempt>((string)v!, Json)!)
+            .Where(a => messageId is null || a.MessageId == messageId)
+            .Take(limit)];
+    }
+
+    /// <inheritdoc />
+    public async Task<bool> RedeliverAsync(string endpointId, string messageId, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var db = await DatabaseAsync().ConfigureAwait(false);
+        if (!await db.HashExistsAsync(_messages, messageId).ConfigureAwait(false))
+        {
+            return false;
+        }
+
+        await db.ExecuteAsync("XADD", _stream, "*", "m", messageId, "e", endpointId, "a", "0", "c", now.ToUnixTimeMilliseconds()).ConfigureAwait(false);
+        return true;
+    }
+
+    /// <inheritdoc />
+    public async Task<int> RecoverAsync(string endpointId, DateTimeOffset since, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var db = await DatabaseAsync().ConfigureAwait(false);
+        return (int)await db.ScriptEvaluateAsync(RecoverScript, [_stream, DeadKey(endpointId)], [since.ToUnixTimeMilliseconds()]).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async Task CreateAsync(WebhookEndpoint endpoint, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(endpoint);
+        var db = await DatabaseAsync().ConfigureAwait(false);
+        if (!await db.HashSetAsync(_endpoints, endpoint.Id, JsonSerializer.Serialize(endpoint, Json), When.NotExists).ConfigureAwait(false))
+        {
+            throw new InvalidOperationException($"Endpoint '{endpoint.Id}' already exists.");
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task<WebhookEndpoint?> GetAsync(string id, CancellationToken cancellationToken)
+    {
+        var db = await DatabaseAsync().ConfigureAwait(false);
+        var value = await db.HashGetAsync(_endpoints, id).ConfigureAwait(false);
+        return value.IsNull ? null : JsonSerializer.Deserialize<WebhookEndpoint>((string)value!, Json);
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<WebhookEndpoint>> ListAsync(CancellationToken cancellationToken)
+    {
+        var db = await DatabaseAsync().ConfigureAwait(false);
+        var all = await db.HashValuesAsync(_endpoints).ConfigureAwait(false);
+        return [.. all.Select(v => JsonSerializer.Deserialize<WebhookEndpoint>((string)v!, Json)!).OrderBy(e => e.CreatedAt).ThenBy(e => e.Id, StringComparer.Ordinal)];
+    }
+
+    /// <inheritdoc />
+    public async Task<bool> UpdateAsync(WebhookEndpoint endpoint, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(endpoint);
+        var db = await DatabaseAsync().ConfigureAwait(false);
+        return (int)await db.ScriptEvaluateAsync(UpdateScript, [_endpoints], [endpoint.Id, JsonSerializer.Serialize(endpoint, Json)]).ConfigureAwait(false) == 1;
+    }
+
+    /// <inheritdoc />
+    public async Task<bool> DeleteAsync(string id, CancellationToken cancellationToken)
+    {
+        var db = await DatabaseAsync().ConfigureAwait(false);
+        return await db.HashDeleteAsync(_endpoints, id).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        if (_ownsConnection && _connection is not null)
+        {
+            await _connection.CloseAsync().ConfigureAwait(false);
+            _connection.Dispose();
+        }
+
+        _connectGate.Dispose();
+    }
+
+    private static void ReadEntries(RedisResult result, List<(string Id, Dictionary<string, string> Fields)> entries)
+    {
+        if (result.IsNull)
+        {
+            return;
+        }
+
+        foreach (var entry in (RedisResult[])result!)
+        {
+            if (entry.IsNull)
+            {
+                continue;
+            }
+
+            var parts = (RedisResult[])entry!;
+            if (parts[1].IsNull)
+            {
+                continue;
+            }
+
+            var raw = (RedisResult[])parts[1]!;
+            var fields = new Dictionary<string, string>(raw.Length / 2, StringComparer.Ordinal);
+            for (var i = 0; i + 1 < raw.Length; i += 2)
+            {
+                fields[(string)raw[i]!] = (string)raw[i + 1]!;
+            }
+
+            entries.Add(((string)parts[0]!, fields));
+        }
+    }
+
+    private RedisKey DeadKey(string endpointId) => _prefix + ":dead:" + endpointId;
+
+    private RedisKey AttemptsKey(string endpointId) => _prefix + ":attempts:" + endpointId;
+
+    private async Task<IDatabase> DatabaseAsync()
+    {
+        if (_connection is null || !_groupReady)
+        {
+            await _connectGate.WaitAsync().ConfigureAwait(false);
+            try
+            {
+                if (_connection is null)
+                {
+                    _connection = await ConnectionMultiplexer.ConnectAsync(_options.Configuration!).ConfigureAwait(false);
+                    _ownsConnection = true;
+                }
+
+                if (!_groupReady)
+                {
+                    try
+                    {
+                        // From 0, so entries added before the group existed are still delivered.
+                        await _connection.GetDatabase().ExecuteAsync("XGROUP", "CREATE", _stream, _options.GroupName, "0", "MKSTREAM").ConfigureAwait(false);
+                    }
+                    catch (RedisServerException e) when (e.Message.StartsWith("BUSYGROUP", StringComparison.Ordinal))
+                    {
+                        // Another dispatcher created it.
+                    }
+
+                    _groupReady = true;
+                }
+            }
+            finally
+            {
+                _connectGate.Release();
+            }
+        }
+
+        return _connection.GetDatabase();
+    }
+
+    private sealed record StoredMessage(string Type, byte[] Payload, long CreatedAt, string? OrderingKey);
+}

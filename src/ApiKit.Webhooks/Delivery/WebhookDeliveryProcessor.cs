@@ -1,0 +1,357 @@
+using System.Buffers;
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace ApiKit.Webhooks;
+
+/// <summary>Claims due deliveries, makes one attempt each, and records what happened.</summary>
+internal sealed partial class WebhookDeliveryProcessor
+{
+    internal static readonly ActivitySource ActivitySource = new("ApiKit.Webhooks");
+    private static readonly Meter Meter = new("ApiKit.Webhooks");
+    private static readonly Counter<long> Attempts = Meter.CreateCounter<long>("apikit.webhooks.attempts", description: "Delivery attempts by outcome.");
+    private static readonly Histogram<double> AttemptDuration = Meter.CreateHistogram<double>("apikit.webhooks.attempt.duration", "s", "Duration of delivery attempts.");
+    private static readonly Counter<long> Disabled = Meter.CreateCounter<long>("apikit.webhooks.endpoints.disabled", description: "Endpoints disabled by the dispatcher.");
+
+    private readonly IWebhookDeliveryStore _store;
+    private readonly IWebhookEndpointStore _endpoints;
+    private readonly IHttpClientFactory _httpClientFactory;
+    private readonly WebhookDeliveryOptions _options;
+    private readonly TimeProvider _timeProvider;
+    private readonly ILogger _logger;
+    private readonly IEndpointCircuit _circuit;
+    private readonly EndpointLimits _limits;
+    private readonly WebhookHeaderNames _headers;
+    private readonly IReadOnlyList<TimeSpan> _schedule;
+    private readonly ConcurrentDictionary<string, WebhookSecret> _secrets = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, bool> _failing = new(StringComparer.Ordinal);
+
+    public WebhookDeliveryProcessor(
+        IWebhookDeliveryStore store,
+        IWebhookEndpointStore endpoints,
+        IHttpClientFactory httpClientFactory,
+        IOptions<WebhookDeliveryOptions> options,
+        TimeProvider timeProvider,
+        ILogger<WebhookDeliveryProcessor> logger,
+        IEndpointCircuit circuit)
+    {
+        _store = store;
+        _endpoints = endpoints;
+        _httpClientFactory = httpClientFactory;
+        _options = options.Value;
+        _timeProvider = timeProvider;
+        _logger = logger;
+        _circuit = circuit;
+        _limits = new EndpointLimits(_options.MaxConcurrencyPerEndpoint);
+        _headers = WebhookHeaderNames.For(_options.HeaderStyle);
+        _schedule = _options.RetrySchedule.Count == 0 ? WebhookDeliveryDefaults.RetrySchedule : [.. _options.RetrySchedule];
+    }
+
+    /// <summary>Gets or sets the source of jitter in [0, 1); tests pin it.</summary>
+    internal Func<double> NextRandom { get; set; } = Random.Shared.NextDouble;
+
+    /// <summary>Runs one claim–deliver–record round; the hosted dispatcher streams instead (<see cref="WebhookDispatchPipeline"/>).</summary>
+    /// <returns>How many deliveries were claimed.</returns>
+    public async Task<int> RunOnceAsync(string workerId, CancellationToken cancellationToken)
+    {
+        var round = await ClaimAsync(workerId, _options.BatchSize, cancellationToken).ConfigureAwait(false);
+        if (round.Deliveries.Count == 0)
+        {
+            return 0;
+        }
+
+        var tasks = new Task<WebhookDeliveryResult>[round.Deliveries.Count];
+        for (var i = 0; i < tasks.Length; i++)
+        {
+            tasks[i] = round.DeliverAsync(i, cancellationToken);
+        }
+
+        // Recorded even if the host is stopping: an attempt made but not recorded would be repeated.
+        await RecordAsync(await Task.WhenAll(tasks).ConfigureAwait(false)).ConfigureAwait(false);
+        return tasks.Length;
+    }
+
+    /// <summary>Leases up to <paramref name="maxCount"/> due deliveries and loads their endpoints.</summary>
+    internal async Task<ClaimedRound> ClaimAsync(string workerId, int maxCount, CancellationToken cancellationToken)
+    {
+        var claimed = await _store.ClaimAsync(workerId, maxCount, _timeProvider.GetUtcNow(), _options.LeaseDuration, cancellationToken).ConfigureAwait(false);
+        var endpoints = new Dictionary<string, WebhookEndpoint?>(StringComparer.Ordinal);
+        foreach (var delivery in claimed)
+        {
+            if (!endpoints.ContainsKey(delivery.EndpointId))
+            {
+                endpoints[delivery.EndpointId] = await _endpoints.GetAsync(delivery.EndpointId, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        return new ClaimedRound(this, claimed, endpoints, claimed.Count == 0 ? null : _httpClientFactory.CreateClient(WebhookDeliveryDefaults.HttpClientName));
+    }
+
+    internal Task RecordAsync(IReadOnlyList<WebhookDeliveryResult> results) =>
+        _store.RecordAsync(results, _timeProvider.GetUtcNow(), CancellationToken.None);
+
+    internal async Task<WebhookDeliveryResult> DeliverAsync(HttpClient client, WebhookDelivery delivery, WebhookEndpoint? endpoint, CancellationToken cancellationToken)
+    {
+        var now = _timeProvider.GetUtcNow();
+        if (endpoint is null || !endpoint.Enabled)
+        {
+            // Kept as a dead letter: "recover" sends it once the endpoint is enabled again.
+            return new WebhookDeliveryResult(delivery, WebhookDeliveryState.Failed, null, null);
+        }
+
+        if (_circuit.IsPaused(endpoint.Id, now, out var pausedUntil))
+        {
+            return new WebhookDeliveryResult(delivery, WebhookDeliveryState.Pending, pausedUntil, null);
+        }
+
+        if (!_limits.TryTakeRate(endpoint.Id, endpoint.RateLimitPerSecond, now, out var nextWindow))
+        {
+            return new WebhookDeliveryResult(delivery, WebhookDeliveryState.Pending, nextWindow, null);
+        }
+
+        using var permit = await _limits.AcquireAsync(endpoint.Id, cancellationToken).ConfigureAwait(false);
+        var attempt = await SendAsync(client, delivery, endpoint, cancellationToken).ConfigureAwait(false);
+        return await ConcludeAsync(delivery, endpoint, attempt.Attempt, attempt.RetryAfter).ConfigureAwait(false);
+    }
+
+    private async Task<WebhookDeliveryResult> ConcludeAsync(WebhookDelivery delivery, WebhookEndpoint endpoint, WebhookAttempt attempt, TimeSpan? retryAfter)
+    {
+        var now = _timeProvider.GetUtcNow();
+        Attempts.Add(1, new KeyValuePair<string, object?>("outcome", attempt.Outcome.ToString()));
+        AttemptDuration.Record(attempt.Duration.TotalSeconds);
+        if (attempt.Outcome == WebhookAttemptOutcome.Succeeded)
+        {
+            _circuit.OnSuccess(endpoint.Id);
+            _failing.TryRemove(endpoint.Id, out _);
+            if (endpoint.FailingSince is not null)
+            {
+                await MarkFailingAsync(endpoint.Id, null).ConfigureAwait(false);
+            }
+
+            return new WebhookDeliveryResult(delivery, WebhookDeliveryState.Succeeded, null, attempt);
+        }
+
+        Log.AttemptFailed(_logger, delivery.Message.Id, endpoint.Id, attempt.AttemptNumber, attempt.Outcome, attempt.StatusCode);
+        _circuit.OnFailure(endpoint.Id, now);
+        if (attempt.StatusCode == (int)HttpStatusCode.Gone)
+        {
+            await DisableAsync(endpoint, "gone", now).ConfigureAwait(false);
+            return new WebhookDeliveryResult(delivery, WebhookDeliveryState.Failed, null, attempt);
+        }
+
+        if (endpoint.FailingSince is { } since)
+        {
+            if (now - since >= _options.DisableAfterFailingFor)
+            {
+                await DisableAsync(endpoint, "failing", now).ConfigureAwait(false);
+                return new WebhookDeliveryResult(delivery, WebhookDeliveryState.Failed, null, attempt);
+            }
+        }
+        else if (_failing.TryAdd(endpoint.Id, true))
+        {
+            await MarkFailingAsync(endpoint.Id, now).ConfigureAwait(false);
+        }
+
+        var next = NextAttemptAt(attempt.AttemptNumber, now, retryAfter);
+        return next is null
+            ? new WebhookDeliveryResult(delivery, WebhookDeliveryState.Failed, null, attempt)
+            : new WebhookDeliveryResult(delivery, WebhookDeliveryState.Pending, next, attempt);
+    }
+
+    /// <summary>When attempt <paramref name="attemptsMade"/> + 1 is due, or null when the schedule is spent.</summary>
+    internal DateTimeOffset? NextAttemptAt(int attemptsMade, DateTimeOffset now, TimeSpan? retryAfter)
+    {
+        var schedule = _schedule;
+        if (attemptsMade >= schedule.Count)
+        {
+            return null;
+        }
+
+        if (retryAfter is { } hinted)
+        {
+            return now + (hinted < TimeSpan.Zero ? TimeSpan.Zero : hinted > _options.MaxRetryAfter ? _options.MaxRetryAfter : hinted);
+        }
+
+        var delay = schedule[attemptsMade];
+        var factor = 1 + (((NextRandom() * 2) - 1) * _options.JitterFactor);
+        return now + (delay * factor);
+    }
+
+    private async Task<(WebhookAttempt Attempt, TimeSpan? RetryAfter)> SendAsync(HttpClient client, WebhookDelivery delivery, WebhookEndpoint endpoint, CancellationToken cancellationToken)
+    {
+        var startedAt = _timeProvider.GetUtcNow();
+        var started = _timeProvider.GetTimestamp();
+        var number = delivery.AttemptCount + 1;
+        using var activity = ActivitySource.StartActivity("webhook deliver", ActivityKind.Client);
+        activity?.SetTag("webhook.message_id", delivery.Message.Id);
+        activity?.SetTag("webhook.endpoint_id", endpoint.Id);
+
+        WebhookAttempt Attempt(WebhookAttemptOutcome outcome, int? status, string? response) =>
+            new(delivery.Message.Id, endpoint.Id, number, startedAt, outcome, status, _timeProvider.GetElapsedTime(started), response);
+
+        if (!Uri.TryCreate(endpoint.Url, UriKind.Absolute, out var uri) || (_options.RequireHttps && uri.Scheme != Uri.UriSchemeHttps))
+        {
+            return (Attempt(WebhookAttemptOutcome.Blocked, null, "The endpoint URL is not an allowed absolute HTTPS URL."), null);
+        }
+
+        using var timeout = new CancellationTokenSource(_options.AttemptTimeout, _timeProvider);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, cancellationToken);
+        using var request = new HttpRequestMessage(HttpMethod.Post, uri) { Content = new ReadOnlyMemoryContent(delivery.Message.Payload) };
+        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        foreach (var (name, value) in endpoint.Headers)
+        {
+            request.Headers.TryAddWithoutValidation(name, value);
+        }
+
+        var timestamp = startedAt.ToUnixTimeSeconds();
+        request.Headers.TryAddWithoutValidation(_headers.Id, delivery.Message.Id);
+        request.Headers.TryAddWithoutValidation(_headers.Timestamp, timestamp.ToString(CultureInfo.InvariantCulture));
+        request.Headers.TryAddWithoutValidation(_headers.Signature, Signatures(endpoint, delivery.Message, timestamp, startedAt));
+        try
+        {
+            using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, linked.Token).ConfigureAwait(false);
+            var text = await ReadCappedAsync(response, linked.Token).ConfigureAwait(false);
+            var status = (int)response.StatusCode;
+            activity?.SetTag("http.response.status_code", status);
+            if (response.IsSuccessStatusCode)
+            {
+                return (Attempt(WebhookAttemptOutcome.Succeeded, status, text), null);
+            }
+
+            TimeSpan? retryAfter = null;
+            if (status is 429 or 503 && response.Headers.RetryAfter is { } hint)
+            {
+                retryAfter = hint.Delta ?? (hint.Date is { } date ? date - _timeProvider.GetUtcNow() : null);
+            }
+
+            return (Attempt(WebhookAttemptOutcome.HttpError, status, text), retryAfter);
+        }
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            return (Attempt(WebhookAttemptOutcome.TimedOut, null, $"No response within {_options.AttemptTimeout}."), null);
+        }
+        catch (HttpRequestException e) when (FindBlocked(e) is { } blocked)
+        {
+            return (Attempt(WebhookAttemptOutcome.Blocked, null, blocked.Message), null);
+        }
+        catch (HttpRequestException e)
+        {
+            return (Attempt(WebhookAttemptOutcome.NetworkError, null, Truncate(e.Message)), null);
+        }
+    }
+
+    private string Signatures(WebhookEndpoint endpoint, WebhookMessage message, long timestamp, DateTimeOffset now)
+    {
+        var builder = new StringBuilder();
+        Span<char> signature = stackalloc char[WebhookSigner.SignatureLength];
+        foreach (var secret in endpoint.Secrets)
+        {
+            if (secret.ExpiresAt is { } expires && expires <= now)
+            {
+                continue;
+            }
+
+            var parsed = _secrets.GetOrAdd(secret.Secret, WebhookSecret.Parse);
+            var written = WebhookSigner.Sign(parsed.Key, message.Id, timestamp, message.Payload.Span, signature);
+            builder.Append(builder.Length == 0 ? string.Empty : " ").Append(signature[..written]);
+        }
+
+        return builder.ToString();
+    }
+
+    private async Task<string?> ReadCappedAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        if (_options.MaxResponseBytes == 0 || response.Content.Headers.ContentLength == 0)
+        {
+            return null;
+        }
+
+        var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+        await using (stream.ConfigureAwait(false))
+        {
+            var buffer = ArrayPool<byte>.Shared.Rent(_options.MaxResponseBytes);
+            try
+            {
+                var length = 0;
+                int read;
+                while (length < _options.MaxResponseBytes && (read = await stream.ReadAsync(buffer.AsMemory(length, _options.MaxResponseBytes - length), cancellationToken).ConfigureAwait(false)) > 0)
+                {
+                    length += read;
+                }
+
+                return length == 0 ? null : Encoding.UTF8.GetString(buffer, 0, length);
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+            }
+        }
+    }
+
+    private async Task MarkFailingAsync(string endpointId, DateTimeOffset? since)
+    {
+        var current = await _endpoints.GetAsync(endpointId, CancellationToken.None).ConfigureAwait(false);
+        if (current is not null && current.FailingSince != since)
+        {
+            await _endpoints.UpdateAsync(current with { FailingSince = since }, CancellationToken.None).ConfigureAwait(false);
+        }
+    }
+
+    private async Task DisableAsync(WebhookEndpoint endpoint, string reason, DateTimeOffset now)
+    {
+        var current = await _endpoints.GetAsync(endpoint.Id, CancellationToken.None).ConfigureAwait(false);
+        if (current is null || !current.Enabled)
+        {
+            return;
+        }
+
+        await _endpoints.UpdateAsync(current with { Enabled = false, DisabledReason = reason, UpdatedAt = now }, CancellationToken.None).ConfigureAwait(false);
+        _failing.TryRemove(endpoint.Id, out _);
+        Disabled.Add(1, new KeyValuePair<string, object?>("reason", reason));
+        Log.EndpointDisabled(_logger, endpoint.Id, reason);
+        if (_options.OnEndpointDisabled is { } callback)
+        {
+            await callback(new WebhookEndpointDisabledContext(current, reason, now)).ConfigureAwait(false);
+        }
+    }
+
+    private static WebhookAddressBlockedException? FindBlocked(Exception e)
+    {
+        for (Exception? current = e; current is not null; current = current.InnerException)
+        {
+            if (current is WebhookAddressBlockedException blocked)
+            {
+                return blocked;
+            }
+        }
+
+        return null;
+    }
+
+    private static string Truncate(string text) => text.Length <= 512 ? text : text[..512];
+
+    private static partial class Log
+    {
+        [LoggerMessage(1, LogLevel.Information, "Webhook {MessageId} to endpoint {EndpointId}: attempt {Attempt} failed ({Outcome}, status {StatusCode}).", EventName = "WebhookAttemptFailed")]
+        public static partial void AttemptFailed(ILogger logger, string messageId, string endpointId, int attempt, WebhookAttemptOutcome outcome, int? statusCode);
+
+        [LoggerMessage(2, LogLevel.Warning, "Webhook endpoint {EndpointId} disabled: {Reason}.", EventName = "WebhookEndpointDisabled")]
+        public static partial void EndpointDisabled(ILogger logger, string endpointId, string reason);
+    }
+
+    /// <summary>Deliveries claimed together, with their endpoints and the client they go out on.</summary>
+    internal sealed class ClaimedRound(WebhookDeliveryProcessor processor, IReadOnlyList<WebhookDelivery> deliveries, Dictionary<string, WebhookEndpoint?> endpoints, HttpClient? client)
+    {
+        public IReadOnlyList<WebhookDelivery> Deliveries => deliveries;
+
+        public Task<WebhookDeliveryResult> DeliverAsync(int index, CancellationToken cancellationToken) =>
+            processor.DeliverAsync(client!, deliveries[index], endpoints[deliveries[index].EndpointId], cancellationToken);
+    }
+}

@@ -1,0 +1,506 @@
+using System.Data;
+using System.Data.Common;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+
+namespace ApiKit.Webhooks;
+
+/// <summary>
+/// The transactional outbox on ADO.NET: messages are inserted through the application's own
+/// <see cref="DbTransaction"/>, so they exist if and only if the business change committed.
+/// Claims take leases (<c>FOR UPDATE SKIP LOCKED</c> on PostgreSQL, SQLite's single writer otherwise).
+/// </summary>
+public sealed class SqlWebhookStore : IWebhookDeliveryStore, IWebhookEndpointStore
+{
+    private readonly Func<DbConnection> _connectionFactory;
+    private readonly WebhookSqlDialect _dialect;
+    private readonly string _endpoints;
+    private readonly string _messages;
+    private readonly string _deliveries;
+    private readonly string _attempts;
+    private readonly string _claimSql;
+    private readonly string _orderedClaimSql;
+
+    // SQLite has one writer at a time and Microsoft.Data.Sqlite answers a busy database by sleeping between
+    // retries, so this process's own writers queue here instead of colliding.
+    private readonly SemaphoreSlim? _writeGate;
+
+    /// <summary>Creates the store.</summary>
+    /// <param name="options">Connection factory, dialect and table prefix.</param>
+    public SqlWebhookStore(SqlWebhookStoreOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _connectionFactory = options.ConnectionFactory ?? throw new ArgumentException("ConnectionFactory is required.", nameof(options));
+        if (!System.Text.RegularExpressions.Regex.IsMatch(options.TablePrefix, "^[A-Za-z_][A-Za-z0-9_]{0,40}$"))
+        {
+            throw new ArgumentException("TablePrefix may hold only letters, digits and underscores.", nameof(options));
+        }
+
+        _dialect = options.Dialect;
+        _endpoints = options.TablePrefix + "endpoints";
+        _messages = options.TablePrefix + "messages";
+        _deliveries = options.TablePrefix + "deliveries";
+        _attempts = options.TablePrefix + "attempts";
+        _writeGate = _dialect == WebhookSqlDialect.Sqlite ? new SemaphoreSlim(1, 1) : null;
+        _claimSql = ClaimSql(ordered: false);
+        _orderedClaimSql = ClaimSql(ordered: true);
+    }
+
+    /// <summary>Gets or sets a value indicating whether claims respect ordering keys (set from <see cref="WebhookDeliveryOptions.EnableOrdering"/>).</summary>
+    internal bool Ordered { get; set; }
+
+    /// <summary>Creates the tables and indexes when missing.</summary>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>A task that completes when the schema exists.</returns>
+    public async Task EnsureSchemaAsync(CancellationToken cancellationToken = default)
+    {
+        var sqlite = _dialect == WebhookSqlDialect.Sqlite;
+        var identity = sqlite ? "INTEGER PRIMARY KEY AUTOINCREMENT" : "BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY";
+        var blob = sqlite ? "BLOB" : "BYTEA";
+        var statements = new List<string>();
+        if (sqlite)
+        {
+            // WAL lets readers (publishers listing endpoints) run beside the dispatcher's writes.
+            statements.Add("PRAGMA journal_mode=WAL");
+        }
+
+        statements.AddRange(
+        [
+            $"CREATE TABLE IF NOT EXISTS {_endpoints} (id TEXT PRIMARY KEY, url TEXT NOT NULL, description TEXT NULL, events TEXT NOT NULL, secrets TEXT NOT NULL, enabled INTEGER NOT NULL, rate_limit INTEGER NULL, headers TEXT NOT NULL, created_at BIGINT NOT NULL, updated_at BIGINT NOT NULL, disabled_reason TEXT NULL, failing_since BIGINT NULL)",
+            $"CREATE TABLE IF NOT EXISTS {_messages} (id TEXT PRIMARY KEY, event_type TEXT NOT NULL, payload {blob} NOT NULL, created_at BIGINT NOT NULL, ordering_key TEXT NULL)",
+            $"CREATE TABLE IF NOT EXISTS {_deliveries} (seq {identity}, message_id TEXT NOT NULL, endpoint_id TEXT NOT NULL, state INTEGER NOT NULL, attempt_count INTEGER NOT NULL, next_attempt_at BIGINT NOT NULL, lease_owner TEXT NULL, lease_until BIGINT NULL, lease_token BIGINT NOT NULL, ordering_key TEXT NULL, created_at BIGINT NOT NULL, updated_at BIGINT NOT NULL)",
+            $"CREATE INDEX IF NOT EXISTS {_deliveries}_due ON {_deliveries} (state, next_attempt_at)",
+            $"CREATE INDEX IF NOT EXISTS {_deliveries}_endpoint ON {_deliveries} (endpoint_id, state, created_at)",
+            $"CREATE TABLE IF NOT EXISTS {_attempts} (id {identity}, message_id TEXT NOT NULL, endpoint_id TEXT NOT NULL, attempt_number INTEGER NOT NULL, attempted_at BIGINT NOT NULL, outcome INTEGER NOT NULL, status_code INTEGER NULL, duration_ms BIGINT NOT NULL, response TEXT NULL)",
+            $"CREATE INDEX IF NOT EXISTS {_attempts}_endpoint ON {_attempts} (endpoint_id, message_id)",
+        ]);
+        var scope = await OpenForWriteAsync(leaseBookkeeping: false, cancellationToken).ConfigureAwait(false);
+        await using (scope.ConfigureAwait(false))
+        {
+            var connection = scope.Connection;
+            foreach (var sql in statements)
+            {
+                await ExecuteAsync(connection, null, sql, [], cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task EnqueueAsync(WebhookMessage message, IReadOnlyList<string> endpointIds, DbTransaction? transaction, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        ArgumentNullException.ThrowIfNull(endpointIds);
+        if (endpointIds.Count == 0)
+        {
+            return;
+        }
+
+        if (transaction is not null)
+        {
+            await EnqueueCoreAsync(transaction.Connection ?? throw new ArgumentException("The transaction has no connection.", nameof(transaction)), transaction, message, endpointIds, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        var scope = await OpenForWriteAsync(leaseBookkeeping: false, cancellationToken).ConfigureAwait(false);
+        await using (scope.ConfigureAwait(false))
+        {
+            var connection = scope.Connection;
+            var own = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+            await using (own.ConfigureAwait(false))
+            {
+                await EnqueueCoreAsync(connection, own, message, endpointIds, cancellationToken).ConfigureAwait(false);
+                await own.CommitAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<WebhookDelivery>> ClaimAsync(string workerId, int maxCount, DateTimeOffset now, TimeSpan lease, CancellationToken cancellationToken)
+    {
+        var scope = await OpenForWriteAsync(leaseBookkeeping: true, cancellationToken).ConfigureAwait(false);
+        await using (scope.ConfigureAwait(false))
+        {
+            var connection = scope.Connection;
+            var claimed = new List<(long Seq, string MessageId, string EndpointId, int Attempts, long Token)>();
+            using (var command = Command(connection, null, Ordered ? _orderedClaimSql : _claimSql, [("owner", workerId), ("until", (now + lease).ToUnixTimeMilliseconds()), ("now", now.ToUnixTimeMilliseconds()), ("limit", maxCount)]))
+            {
+                var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+                await using (reader.ConfigureAwait(false))
+                {
+                    while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                    {
+                        claimed.Add((reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetInt32(3), reader.GetInt64(4)));
+                    }
+                }
+            }
+
+            if (claimed.Count == 0)
+            {
+                return [];
+            }
+
+            var messages = await LoadMessagesAsync(connection, claimed.Select(c => c.MessageId).Distinct(StringComparer.Ordinal).ToList(), cancellationToken).ConfigureAwait(false);
+            var result = new List<WebhookDelivery>(claimed.Count);
+            foreach (var c in claimed.OrderBy(c => c.Seq))
+            {
+                if (messages.TryGetValue(c.MessageId, out var message))
+                {
+                    result.Add(new WebhookDelivery(c.Seq.ToString(CultureInfo.InvariantCulture), message, c.EndpointId, c.Attempts, c.Token.ToString(CultureInfo.InvariantCulture)));
+                }
+            }
+
+            return result;
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task RecordAsync(IReadOnlyList<WebhookDeliveryResult> results, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(results);
+        if (results.Count == 0)
+        {
+            return;
+        }
+
+        var scope = await OpenForWriteAsync(leaseBookkeeping: true, cancellationToken).ConfigureAwait(false);
+        await using (scope.ConfigureAwait(false))
+        {
+            var connection = scope.Connection;
+            var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+            await using (transaction.ConfigureAwait(false))
+            {
+                // One multi-row statement each for the updates and the attempt log: a batch costs two statements, not two per delivery.
+                var update = new StringBuilder($"UPDATE {_deliveries} AS d SET state = v.column3, attempt_count = v.column4, next_attempt_at = v.column5, lease_owner = NULL, lease_until = NULL, updated_at = @now FROM (VALUES ");
+                var updateParameters = new List<(string, object?)>(1 + (results.Count * 5)) { ("now", now.ToUnixTimeMilliseconds()) };
+                var insert = new StringBuilder($"INSERT INTO {_attempts} (message_id, endpoint_id, attempt_number, attempted_at, outcome, status_code, duration_ms, response) VALUES ");
+                var insertParameters = new List<(string, object?)>(results.Count * 8);
+                for (var i = 0; i < results.Count; i++)
+                {
+                    var result = results[i];
+                    var delivery = result.Delivery;
+                    var n = i.ToString(CultureInfo.InvariantCulture);
+                    update.Append(i == 0 ? "(" : ", (").Append(CultureInfo.InvariantCulture, $"@s{n}, @t{n}, @st{n}, @a{n}, @n{n})");
+                    updateParameters.Add(("s" + n, long.Parse(delivery.DeliveryId, CultureInfo.InvariantCulture)));
+                    updateParameters.Add(("t" + n, long.Parse(delivery.LeaseToken, CultureInfo.InvariantCulture)));
+                    updateParameters.Add(("st" + n, (int)result.State));
+                    updateParameters.Add(("a" + n, delivery.AttemptCount + (result.Attempt is null ? 0 : 1)));
+                    updateParameters.Add(("n" + n, (result.NextAttemptAt ?? now).ToUnixTimeMilliseconds()));
+                    if (result.Attempt is { } a)
+                    {
+                        insert.Append(insertParameters.Count == 0 ? "(" : ", (").Append(CultureInfo.InvariantCulture, $"@m{n}, @e{n}, @an{n}, @at{n}, @o{n}, @c{n}, @d{n}, @r{n})");
+                        insertParameters.Add(("m" + n, a.MessageId));
+                        insertParameters.Add(("e" + n, a.EndpointId));
+                        insertParameters.Add(("an" + n, a.AttemptNumber));
+                        insertParameters.Add(("at" + n, a.AttemptedAt.ToUnixTimeMilliseconds()));
+                        insertParameters.Add(("o" + n, (int)a.Outcome));
+                        insertParameters.Add(("c" + n, a.StatusCode));
+                        insertParameters.Add(("d" + n, (long)a.Duration.TotalMilliseconds));
+                        insertParameters.Add(("r" + n, a.Response));
+                    }
+                }
+
+                update.Append(") AS v WHERE d.seq = v.column1 AND d.lease_token = v.column2");
+                await ExecuteAsync(connection, transaction, update.ToString(), [.. updateParameters], cancellationToken).ConfigureAwait(false);
+                if (insertParameters.Count > 0)
+                {
+                    await ExecuteAsync(connection, transaction, insert.ToString(), [.. insertParameters], cancellationToken).ConfigureAwait(false);
+                }
+
+                await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<WebhookAttempt>> ListAttemptsAsync(string endpointId, string? messageId, int limit, CancellationToken cancellationToken)
+    {
+        var sql = $"SELECT message_id, endpoint_id, attempt_number, attempted_at, outcome, status_code, duration_ms, response FROM {_attempts} WHERE endpoint_id = @endpoint"
+            + (messageId is null ? string.Empty : " AND message_id = @message") + " ORDER BY id DESC LIMIT @limit";
+        var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            using var command = Command(connection, null, sql, [("endpoint", endpointId), ("message", messageId), ("limit", limit)]);
+            var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            await using (reader.ConfigureAwait(false))
+            {
+                var list = new List<WebhookAttempt>();
+                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    list.Add(new WebhookAttempt(
+                        reader.GetString(0), reader.GetString(1), reader.GetInt32(2), DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(3)),
+                        (WebhookAttemptOutcome)reader.GetInt32(4), reader.IsDBNull(5) ? null : reader.GetInt32(5), TimeSpan.FromMilliseconds(reader.GetInt64(6)),
+                        reader.IsDBNull(7) ? null : reader.GetString(7)));
+                }
+
+                return list;
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task<bool> RedeliverAsync(string endpointId, string messageId, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var sql = $"INSERT INTO {_deliveries} (message_id, endpoint_id, state, attempt_count, next_attempt_at, lease_token, ordering_key, created_at, updated_at) SELECT id, @endpoint, 0, 0, @now, 0, ordering_key, @now, @now FROM {_messages} WHERE id = @message";
+        var scope = await OpenForWriteAsync(leaseBookkeeping: false, cancellationToken).ConfigureAwait(false);
+        await using (scope.ConfigureAwait(false))
+        {
+            var connection = scope.Connection;
+            return await ExecuteAsync(connection, null, sql, [("endpoint", endpointId), ("now", now.ToUnixTimeMilliseconds()), ("message", messageId)], cancellationToken).ConfigureAwait(false) > 0;
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task<int> RecoverAsync(string endpointId, DateTimeOffset since, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var sql = $"UPDATE {_deliveries} SET state = 0, attempt_count = 0, next_attempt_at = @now, updated_at = @now WHERE endpoint_id = @endpoint AND state = 2 AND created_at >= @since";
+        var scope = await OpenForWriteAsync(leaseBookkeeping: false, cancellationToken).ConfigureAwait(false);
+        await using (scope.ConfigureAwait(false))
+        {
+            var connection = scope.Connection;
+            return await ExecuteAsync(connection, null, sql, [("endpoint", endpointId), ("now", now.ToUnixTimeMilliseconds()), ("since", since.ToUnixTimeMilliseconds())], cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task CreateAsync(WebhookEndpoint endpoint, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(endpoint);
+        var sql = $"INSERT INTO {_endpoints} (id, url, description, events, secrets, enabled, rate_limit, headers, created_at, updated_at, disabled_reason, failing_since) VALUES (@id, @url, @description, @events, @secrets, @enabled, @rate, @headers, @created, @updated, @reason, @failing)";
+        var scope = await OpenForWriteAsync(leaseBookkeeping: false, cancellationToken).ConfigureAwait(false);
+        await using (scope.ConfigureAwait(false))
+        {
+            var connection = scope.Connection;
+            await ExecuteAsync(connection, null, sql, EndpointParameters(endpoint), cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task<WebhookEndpoint?> GetAsync(string id, CancellationToken cancellationToken)
+    {
+        var list = await QueryEndpointsAsync(" WHERE id = @id", [("id", id)], cancellationToken).ConfigureAwait(false);
+        return list.Count == 0 ? null : list[0];
+    }
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<WebhookEndpoint>> ListAsync(CancellationToken cancellationToken) =>
+        QueryEndpointsAsync(" ORDER BY created_at, id", [], cancellationToken);
+
+    /// <inheritdoc />
+    public async Task<bool> UpdateAsync(WebhookEndpoint endpoint, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(endpoint);
+        var sql = $"UPDATE {_endpoints} SET url = @url, description = @description, events = @events, secrets = @secrets, enabled = @enabled, rate_limit = @rate, headers = @headers, created_at = @created, updated_at = @updated, disabled_reason = @reason, failing_since = @failing WHERE id = @id";
+        var scope = await OpenForWriteAsync(leaseBookkeeping: false, cancellationToken).ConfigureAwait(false);
+        await using (scope.ConfigureAwait(false))
+        {
+            var connection = scope.Connection;
+            return await ExecuteAsync(connection, null, sql, EndpointParameters(endpoint), cancellationToken).ConfigureAwait(false) > 0;
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task<bool> DeleteAsync(string id, CancellationToken cancellationToken)
+    {
+        var scope = await OpenForWriteAsync(leaseBookkeeping: false, cancellationToken).ConfigureAwait(false);
+        await using (scope.ConfigureAwait(false))
+        {
+            var connection = scope.Connection;
+            return await ExecuteAsync(connection, null, $"DELETE FROM {_endpoints} WHERE id = @id", [("id", id)], cancellationToken).ConfigureAwait(false) > 0;
+        }
+    }
+
+    private static (string, object?)[] EndpointParameters(WebhookEndpoint e) =>
+    [
+        ("id", e.Id), ("url", e.Url), ("description", e.Description), ("events", JsonSerializer.Serialize(e.Events)),
+        ("secrets", JsonSerializer.Serialize(e.Secrets.Select(s => new StoredSecret(s.Secret, s.ExpiresAt?.ToUnixTimeMilliseconds())))),
+        ("enabled", e.Enabled ? 1 : 0), ("rate", e.RateLimitPerSecond), ("headers", JsonSerializer.Serialize(e.Headers)),
+        ("created", e.CreatedAt.ToUnixTimeMilliseconds()), ("updated", e.UpdatedAt.ToUnixTimeMilliseconds()), ("reason", e.DisabledReason),
+        ("failing", e.FailingSince?.ToUnixTimeMilliseconds()),
+    ];
+
+    private async Task<IReadOnlyList<WebhookEndpoint>> QueryEndpointsAsync(string where, (string, object?)[] parameters, CancellationToken cancellationToken)
+    {
+        var sql = $"SELECT id, url, description, events, secrets, enabled, rate_limit, headers, created_at, updated_at, disabled_reason, failing_since FROM {_endpoints}" + where;
+        var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            using var command = Command(connection, null, sql, parameters);
+            var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            await using (reader.ConfigureAwait(false))
+            {
+                var list = new List<WebhookEndpoint>();
+                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    list.Add(new WebhookEndpoint
+                    {
+                        Id = reader.GetString(0),
+                        Url = reader.GetString(1),
+                        Description = reader.IsDBNull(2) ? null : reader.GetString(2),
+                        Events = JsonSerializer.Deserialize<string[]>(reader.GetString(3)) ?? [],
+                        Secrets = [.. (JsonSerializer.Deserialize<StoredSecret[]>(reader.GetString(4)) ?? []).Select(s => new WebhookEndpointSecret(s.Secret, s.ExpiresAt is { } x ? DateTimeOffset.FromUnixTimeMilliseconds(x) : null))],
+                        Enabled = reader.GetInt32(5) != 0,
+                        RateLimitPerSecond = reader.IsDBNull(6) ? null : reader.GetInt32(6),
+                        Headers = JsonSerializer.Deserialize<Dictionary<string, string>>(reader.GetString(7)) ?? [],
+                        CreatedAt = DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(8)),
+                        UpdatedAt = DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(9)),
+                        DisabledReason = reader.IsDBNull(10) ? null : reader.GetString(10),
+                        FailingSince = reader.IsDBNull(11) ? null : DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(11)),
+                    });
+                }
+
+                return list;
+            }
+        }
+    }
+
+    private async Task EnqueueCoreAsync(DbConnection connection, DbTransaction transaction, WebhookMessage message, IReadOnlyList<string> endpointIds, CancellationToken cancellationToken)
+    {
+        var created = message.CreatedAt.ToUnixTimeMilliseconds();
+        await ExecuteAsync(connection, transaction, $"INSERT INTO {_messages} (id, event_type, payload, created_at, ordering_key) VALUES (@id, @type, @payload, @created, @key)",
+            [("id", message.Id), ("type", message.EventType), ("payload", message.Payload.ToArray()), ("created", created), ("key", message.OrderingKey)], cancellationToken).ConfigureAwait(false);
+        var sql = new StringBuilder($"INSERT INTO {_deliveries} (message_id, endpoint_id, state, attempt_count, next_attempt_at, lease_token, ordering_key, created_at, updated_at) VALUES ");
+        var parameters = new List<(string, object?)> { ("message", message.Id), ("created", created), ("key", message.OrderingKey) };
+        for (var i = 0; i < endpointIds.Count; i++)
+        {
+            sql.Append(i == 0 ? string.Empty : ", ").Append(CultureInfo.InvariantCulture, $"(@message, @e{i}, 0, 0, @created, 0, @key, @created, @created)");
+            parameters.Add(("e" + i.ToString(CultureInfo.InvariantCulture), endpointIds[i]));
+        }
+
+        await ExecuteAsync(connection, transaction, sql.ToString(), [.. parameters], cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<Dictionary<string, WebhookMessage>> LoadMessagesAsync(DbConnection connection, List<string> ids, CancellationToken cancellationToken)
+    {
+        var names = string.Join(", ", ids.Select((_, i) => "@m" + i.ToString(CultureInfo.InvariantCulture)));
+        var parameters = ids.Select((id, i) => ("m" + i.ToString(CultureInfo.InvariantCulture), (object?)id)).ToArray();
+        using var command = Command(connection, null, $"SELECT id, event_type, payload, created_at, ordering_key FROM {_messages} WHERE id IN ({names})", parameters);
+        var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await using (reader.ConfigureAwait(false))
+        {
+            var map = new Dictionary<string, WebhookMessage>(ids.Count, StringComparer.Ordinal);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                var id = reader.GetString(0);
+                map[id] = new WebhookMessage(id, reader.GetString(1), (byte[])reader.GetValue(2), DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(3)), reader.IsDBNull(4) ? null : reader.GetString(4));
+            }
+
+            return map;
+        }
+    }
+
+    private string ClaimSql(bool ordered)
+    {
+        var order = ordered
+            ? $" AND (d.ordering_key IS NULL OR NOT EXISTS (SELECT 1 FROM {_deliveries} p WHERE p.endpoint_id = d.endpoint_id AND p.ordering_key = d.ordering_key AND p.state = 0 AND p.seq < d.seq))"
+            : string.Empty;
+        const string Due = "d.state = 0 AND d.next_attempt_at <= @now AND (d.lease_until IS NULL OR d.lease_until <= @now)";
+        if (_dialect == WebhookSqlDialect.PostgreSql)
+        {
+            // A materialized CTE runs the SKIP LOCKED pick exactly once; as an IN (subquery) PostgreSQL may rescan
+            // it, and every rescan skips to other rows, so one claim could take more than its limit.
+            return $"WITH picked AS MATERIALIZED (SELECT d.seq FROM {_deliveries} d WHERE {Due}{order} ORDER BY d.next_attempt_at, d.seq LIMIT @limit FOR UPDATE SKIP LOCKED) "
+                + $"UPDATE {_deliveries} AS u SET lease_owner = @owner, lease_until = @until, lease_token = u.lease_token + 1 FROM picked WHERE u.seq = picked.seq "
+                + "RETURNING u.seq, u.message_id, u.endpoint_id, u.attempt_count, u.lease_token";
+        }
+
+        // SQLite has a single writer, so the pick and the update cannot interleave with another claim.
+        return $"UPDATE {_deliveries} SET lease_owner = @owner, lease_until = @until, lease_token = lease_token + 1 "
+            + $"WHERE seq IN (SELECT d.seq FROM {_deliveries} d WHERE {Due}{order} ORDER BY d.next_attempt_at, d.seq LIMIT @limit) "
+            + "RETURNING seq, message_id, endpoint_id, attempt_count, lease_token";
+    }
+
+    private async Task<WriteScope> OpenForWriteAsync(bool leaseBookkeeping, CancellationToken cancellationToken)
+    {
+        if (_writeGate is null)
+        {
+            return new WriteScope(await OpenAsync(cancellationToken).ConfigureAwait(false), null);
+        }
+
+        await _writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+
+            // Claims and results may skip the WAL fsync: if the OS loses one, the lease simply expires and the
+            // delivery is sent again (a duplicate, never a loss). Everything else, enqueues included, stays FULL.
+            // Pooled connections keep the setting, so every write states its own.
+            await ExecuteAsync(connection, null, leaseBookkeeping ? "PRAGMA synchronous = NORMAL" : "PRAGMA synchronous = FULL", [], cancellationToken).ConfigureAwait(false);
+            return new WriteScope(connection, _writeGate);
+        }
+        catch
+        {
+            _writeGate?.Release();
+            throw;
+        }
+    }
+
+    private async Task<DbConnection> OpenAsync(CancellationToken cancellationToken)
+    {
+        var connection = _connectionFactory();
+        try
+        {
+            await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    private static async Task<int> ExecuteAsync(DbConnection connection, DbTransaction? transaction, string sql, (string Name, object? Value)[] parameters, CancellationToken cancellationToken)
+    {
+        using var command = Command(connection, transaction, sql, parameters);
+        return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Security", "CA2100:Review SQL queries for security vulnerabilities", Justification = "Table names are validated identifiers; every value is a parameter.")]
+    private static DbCommand Command(DbConnection connection, DbTransaction? transaction, string sql, (string Name, object? Value)[] parameters)
+    {
+        var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.Transaction = transaction;
+        foreach (var (name, value) in parameters)
+        {
+            var parameter = command.CreateParameter();
+            parameter.ParameterName = "@" + name;
+            parameter.Value = value ?? DBNull.Value;
+
+            // A null keeps the provider's untyped default so PostgreSQL infers the column's type.
+            if (value is not null)
+            {
+                parameter.DbType = value switch
+                {
+                    long => DbType.Int64,
+                    int => DbType.Int32,
+                    byte[] => DbType.Binary,
+                    _ => DbType.String,
+                };
+            }
+            command.Parameters.Add(parameter);
+        }
+
+        return command;
+    }
+
+    private sealed record StoredSecret(string Secret, long? ExpiresAt);
+
+    private sealed class WriteScope(DbConnection connection, SemaphoreSlim? gate) : IAsyncDisposable
+    {
+        public DbConnection Connection { get; } = connection;
+
+        public async ValueTask DisposeAsync()
+        {
+            try
+            {
+                await Connection.DisposeAsync().ConfigureAwait(false);
+            }
+            finally
+            {
+                gate?.Release();
+            }
+        }
+    }
+}
