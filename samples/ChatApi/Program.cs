@@ -22,12 +22,17 @@ builder.WebHost.ConfigureKestrel(kestrel => kestrel.AddServerHeader = false);
 builder.Services.AddChatApi();
 builder.Services.AddChatSqliteStorage();
 builder.Services.AddChatSecurity(builder.Configuration);
+builder.Services.AddChatRateLimiting(builder.Configuration);
 
 var app = builder.Build();
 
 app.UseApiKitSecurityHeaders();
 app.UseChatApi();
 app.UseAuthentication();
+
+// After authentication, so that limits per user see the caller; before authorization, so that a flood of
+// unauthenticated requests is limited by client IP too.
+app.UseRateLimiter();
 app.UseAuthorization();
 app.MapAuthEndpoints();
 app.MapJwks().AllowAnonymous();
@@ -35,8 +40,8 @@ app.MapUserEndpoints();
 app.MapRoomEndpoints();
 app.MapMemberEndpoints();
 app.MapMessageEndpoints();
-app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = HealthResponseWriter.WriteAsync }).AllowAnonymous();
-app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready"), ResponseWriter = HealthResponseWriter.WriteAsync }).AllowAnonymous();
+app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = HealthResponseWriter.WriteAsync }).AllowAnonymous().DisableRateLimiting();
+app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready"), ResponseWriter = HealthResponseWriter.WriteAsync }).AllowAnonymous().DisableRateLimiting();
 app.MapOpenApi().AllowAnonymous();
 
 app.Run();

@@ -24,15 +24,17 @@ internal static class AuthEndpoints
     public static IEndpointRouteBuilder MapAuthEndpoints(this IEndpointRouteBuilder app)
     {
         var auth = app.MapGroup("/api/v1/auth").WithTags("Authentication");
-        auth.MapPost("/register", RegisterAsync).WithName("Register").WithSummary("Creates a user with a password; the username must be unused (409 otherwise).")
+
+        // Password and code guessing happen here: these endpoints get the strict limits, not the general API ones.
+        auth.MapPost("/register", RegisterAsync).RequireRateLimiting(RateLimitingServiceCollectionExtensions.AuthPolicy).WithName("Register").WithSummary("Creates a user with a password; the username must be unused (409 otherwise).")
             .ProducesProblem(StatusCodes.Status409Conflict).AllowAnonymous();
-        auth.MapPost("/login", LoginAsync).WithName("Login").WithSummary("Checks a username and password, plus a TOTP or backup code for users with MFA.")
+        auth.MapPost("/login", LoginAsync).RequireRateLimiting(RateLimitingServiceCollectionExtensions.AuthPolicy).WithName("Login").WithSummary("Checks a username and password, plus a TOTP or backup code for users with MFA.")
             .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status429TooManyRequests).AllowAnonymous();
-        auth.MapPost("/refresh", RefreshAsync).WithName("Refresh").WithSummary("Trades a refresh token (once) for new access and refresh tokens; reusing one revokes its whole family.")
+        auth.MapPost("/refresh", RefreshAsync).RequireRateLimiting(RateLimitingServiceCollectionExtensions.AuthPolicy).WithName("Refresh").WithSummary("Trades a refresh token (once) for new access and refresh tokens; reusing one revokes its whole family.")
             .ProducesProblem(StatusCodes.Status401Unauthorized).AllowAnonymous();
         auth.MapPost("/logout", LogoutAsync).WithName("Logout").WithSummary("Revokes the refresh token and every token rotated from the same login.");
 
-        var mfa = auth.MapGroup("/mfa").RequireAuthorization();
+        var mfa = auth.MapGroup("/mfa").RequireAuthorization().RequireRateLimiting(RateLimitingServiceCollectionExtensions.AuthPolicy);
         mfa.MapPost("/totp", EnrollAsync).WithName("EnrollTotp").WithSummary("Starts a TOTP enrolment: returns the otpauth:// URI and backup codes, shown once.")
             .ProducesProblem(StatusCodes.Status409Conflict);
         mfa.MapPost("/totp/confirm", ConfirmAsync).WithName("ConfirmTotp").WithSummary("Confirms the enrolment with a first code from the authenticator app; MFA is on from then.")
