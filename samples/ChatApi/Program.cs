@@ -1,3 +1,4 @@
+using ChatApi.Auth;
 using ChatApi.Data;
 using ChatApi.Infrastructure;
 using ChatApi.Messages;
@@ -16,19 +17,32 @@ builder.Logging.AddJsonConsole(options =>
     options.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
 });
 
+// Kestrel writes its Server header after every middleware has run, so it is switched off at the source.
+builder.WebHost.ConfigureKestrel(kestrel => kestrel.AddServerHeader = false);
 builder.Services.AddChatApi();
 builder.Services.AddChatSqliteStorage();
+builder.Services.AddChatSecurity(builder.Configuration);
+builder.Services.AddChatRateLimiting(builder.Configuration);
 
 var app = builder.Build();
 
+app.UseApiKitSecurityHeaders();
 app.UseChatApi();
+app.UseAuthentication();
+
+// After authentication, so that limits per user see the caller; before authorization, so that a flood of
+// unauthenticated requests is limited by client IP too.
+app.UseRateLimiter();
+app.UseAuthorization();
+app.MapAuthEndpoints();
+app.MapJwks().AllowAnonymous();
 app.MapUserEndpoints();
 app.MapRoomEndpoints();
 app.MapMemberEndpoints();
 app.MapMessageEndpoints();
-app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = HealthResponseWriter.WriteAsync });
-app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready"), ResponseWriter = HealthResponseWriter.WriteAsync });
-app.MapOpenApi();
+app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = HealthResponseWriter.WriteAsync }).AllowAnonymous().DisableRateLimiting();
+app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready"), ResponseWriter = HealthResponseWriter.WriteAsync }).AllowAnonymous().DisableRateLimiting();
+app.MapOpenApi().AllowAnonymous();
 
 app.Run();
 

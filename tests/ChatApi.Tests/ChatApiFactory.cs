@@ -44,6 +44,11 @@ public class ChatApiFactory : WebApplicationFactory<Program>
                 // A relative data source resolved against ChatApi:DataDirectory, exactly as in production.
                 ["ConnectionStrings:Chat"] = "Data Source=chat.db",
                 ["ChatApi:DataDirectory"] = DataDirectory,
+
+                // The smallest Argon2id cost the hasher accepts: the tests log in hundreds of times, and what they
+                // check (right, wrong, oversized passwords) does not depend on the cost.
+                ["Security:Argon2id:MemoryKiB"] = "7168",
+                ["Security:Argon2id:Iterations"] = "1",
             };
             foreach (var (key, value) in Settings)
             {

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using ChatApi.Tests.Auth;
 
 namespace ChatApi.Tests;
 
@@ -71,25 +72,23 @@ internal static class ChatClient
     public static Task<HttpResponseMessage> PatchJsonAsync(this HttpClient client, string url, object body) =>
         client.PatchAsync(url, JsonContent.Create(body));
 
-    public static async Task<Guid> CreateUserAsync(this HttpClient client, string? username = null)
-    {
-        username ??= UniqueName("user");
-        var user = await client.PostAsJsonAsync("/api/v1/users", new { username, email = $"{username}@example.com" }).ExpectAsync(HttpStatusCode.Created);
-        return user.GetProperty("id").GetGuid();
-    }
+    /// <summary>Registers a user (anonymous; password <see cref="AuthClient.DefaultPassword"/>) and returns their id; act as them with <c>factory.As(id)</c>.</summary>
+    public static async Task<Guid> CreateUserAsync(this HttpClient client, string? username = null) =>
+        (await AuthClient.RegisterAsync(client, username)).Id;
 
-    public static async Task<Guid> CreateRoomAsync(this HttpClient client, Guid createdBy, string? name = null)
+    /// <summary>Creates a room as <paramref name="createdBy"/>, who owns it.</summary>
+    public static async Task<Guid> CreateRoomAsync(this ChatApiFactory factory, Guid createdBy, string? name = null)
     {
-        var room = await client.PostAsJsonAsync("/api/v1/rooms", new { name = name ?? UniqueName("room"), createdBy }).ExpectAsync(HttpStatusCode.Created);
+        var room = await factory.As(createdBy).PostAsJsonAsync("/api/v1/rooms", new { name = name ?? UniqueName("room") }).ExpectAsync(HttpStatusCode.Created);
         return room.GetProperty("id").GetGuid();
     }
 
-    public static Task JoinAsync(this HttpClient client, Guid roomId, Guid userId) =>
-        client.PostAsJsonAsync($"/api/v1/rooms/{roomId}/members", new { userId }).ExpectAsync(HttpStatusCode.Created);
+    public static Task JoinAsync(this ChatApiFactory factory, Guid roomId, Guid userId) =>
+        factory.As(userId).PostAsync($"/api/v1/rooms/{roomId}/members", null).ExpectAsync(HttpStatusCode.Created);
 
-    public static async Task<Guid> SendAsync(this HttpClient client, Guid roomId, Guid userId, string content)
+    public static async Task<Guid> SendAsync(this ChatApiFactory factory, Guid roomId, Guid userId, string content)
     {
-        var message = await client.PostAsJsonAsync($"/api/v1/rooms/{roomId}/messages", new { userId, content }).ExpectAsync(HttpStatusCode.Created);
+        var message = await factory.As(userId).PostAsJsonAsync($"/api/v1/rooms/{roomId}/messages", new { content }).ExpectAsync(HttpStatusCode.Created);
         return message.GetProperty("id").GetGuid();
     }
 

@@ -1,18 +1,19 @@
 using System.Net;
 using System.Net.Http.Json;
+using ChatApi.Tests.Auth;
 
 namespace ChatApi.Tests;
 
 /// <summary>Parallel writers on one SQLite file (WAL, one writer at a time): no 500s, no lost writes, no double claims.</summary>
 public sealed class ConcurrencyTests(ChatApiFactory factory) : IClassFixture<ChatApiFactory>
 {
-    private readonly HttpClient _client = factory.CreateClient();
+    private readonly HttpClient _client = factory.CreateAdminClient();
 
     [Fact]
     public async Task ParallelSends_AllStoredOnce()
     {
         var user = await _client.CreateUserAsync();
-        var room = await _client.CreateRoomAsync(user);
+        var room = await factory.CreateRoomAsync(user);
 
         // Bounded: 8 writers x 25 messages.
         var sent = await Task.WhenAll(Enumerable.Range(0, 8).Select(writer => Task.Run(async () =>
@@ -21,7 +22,7 @@ public sealed class ConcurrencyTests(ChatApiFactory factory) : IClassFixture<Cha
             for (var i = 0; i < 25; i++)
             {
                 factory.Time.Advance(TimeSpan.FromTicks(1));
-                ids.Add(await _client.SendAsync(room, user, $"writer {writer} message {i}"));
+                ids.Add(await factory.SendAsync(room, user, $"writer {writer} message {i}"));
             }
 
             return ids;
@@ -49,12 +50,12 @@ public sealed class ConcurrencyTests(ChatApiFactory factory) : IClassFixture<Cha
     [Fact]
     public async Task ParallelJoinsOfOneUser_ExactlyOneWins()
     {
-        var room = await _client.CreateRoomAsync(await _client.CreateUserAsync());
+        var room = await factory.CreateRoomAsync(await _client.CreateUserAsync());
         var user = await _client.CreateUserAsync();
 
         var statuses = await Task.WhenAll(Enumerable.Range(0, 12).Select(_ => Task.Run(async () =>
         {
-            using var response = await _client.PostAsJsonAsync($"/api/v1/rooms/{room}/members", new { userId = user });
+            using var response = await factory.As(user).PostAsync($"/api/v1/rooms/{room}/members", null);
             return response.StatusCode;
         })));
 

@@ -22,7 +22,7 @@ public sealed class HealthAndOpenApiTests(ChatApiFactory factory) : IClassFixtur
         Assert.Equal("Healthy", body.GetProperty("status").GetString());
         var database = body.GetProperty("checks").GetProperty("database");
         Assert.Equal("Healthy", database.GetProperty("status").GetString());
-        Assert.Equal("Schema version 1.", database.GetProperty("description").GetString());
+        Assert.Equal("Schema version 3.", database.GetProperty("description").GetString());
     }
 
     [Fact]
@@ -43,6 +43,16 @@ public sealed class HealthAndOpenApiTests(ChatApiFactory factory) : IClassFixtur
             ["/api/v1/rooms/{id}/members/{userId}"] = ["get", "delete"],
             ["/api/v1/rooms/{id}/messages"] = ["get", "post"],
             ["/api/v1/rooms/{id}/messages/{messageId}"] = ["get", "patch", "delete"],
+            ["/api/v1/users/{id}/role"] = ["put"],
+            ["/api/v1/auth/register"] = ["post"],
+            ["/api/v1/auth/login"] = ["post"],
+            ["/api/v1/auth/refresh"] = ["post"],
+            ["/api/v1/auth/logout"] = ["post"],
+            ["/api/v1/auth/mfa/totp"] = ["post"],
+            ["/api/v1/auth/mfa/totp/confirm"] = ["post"],
+            ["/api/v1/auth/mfa/backup-codes"] = ["post"],
+            ["/api/v1/auth/api-keys"] = ["get", "post"],
+            ["/api/v1/auth/api-keys/{keyId}"] = ["delete"],
         };
         foreach (var (path, methods) in expected)
         {

@@ -1,3 +1,5 @@
+using ApiKit.Security.ApiKeys;
+using ApiKit.Security.Mfa;
 using ChatApi.Data.Sqlite;
 
 namespace ChatApi.Data;
@@ -16,6 +18,9 @@ internal static class ChatStorageServiceCollectionExtensions
         services.AddSingleton<IUserRepository, SqliteUserRepository>();
         services.AddSingleton<IRoomRepository, SqliteRoomRepository>();
         services.AddSingleton<IMessageRepository, SqliteMessageRepository>();
+        services.AddSingleton<ITotpStore, SqliteTotpStore>();
+        services.AddSingleton<IBackupCodeStore, SqliteBackupCodeStore>();
+        services.AddSingleton<IApiKeyStore, SqliteApiKeyStore>();
         services.AddHostedService<DatabaseMigrationService>();
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);
         return services;

@@ -5,8 +5,21 @@ namespace ChatApi.Data;
 /// <summary>Stores users. Usernames are unique, compared case-insensitively.</summary>
 internal interface IUserRepository
 {
+    /// <summary>Creates a user with an Argon2id PHC string (or none: the user cannot log in with a password).</summary>
     /// <returns><see cref="WriteResult.Duplicate"/> when the username is taken.</returns>
-    Task<WriteResult> CreateAsync(UserRecord user, CancellationToken cancellationToken);
+    Task<WriteResult> CreateAsync(UserRecord user, string? passwordHash, CancellationToken cancellationToken);
+
+    /// <summary>Finds a user by username (case-insensitively) with their password hash, for login.</summary>
+    Task<UserCredentials?> FindCredentialsAsync(string username, CancellationToken cancellationToken);
+
+    /// <summary>Returns the user's role in the permission matrix, or <see langword="null"/> when there is no such user.</summary>
+    Task<string?> GetRoleAsync(Guid id, CancellationToken cancellationToken);
+
+    /// <summary>Sets the user's role; returns <see langword="false"/> when there is no such user.</summary>
+    Task<bool> SetRoleAsync(Guid id, string role, CancellationToken cancellationToken);
+
+    /// <summary>Replaces a user's password hash (a rehash after the hashing parameters changed).</summary>
+    Task SetPasswordHashAsync(Guid id, string passwordHash, CancellationToken cancellationToken);
 
     Task<UserRecord?> GetAsync(Guid id, CancellationToken cancellationToken);
 

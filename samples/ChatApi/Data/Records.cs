@@ -3,6 +3,9 @@ namespace ChatApi.Data;
 /// <summary>A stored user.</summary>
 internal sealed record UserRecord(Guid Id, string Username, string Email, string? DisplayName, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
 
+/// <summary>A user with the Argon2id PHC string of their password (<see langword="null"/>: no password set) and their role.</summary>
+internal sealed record UserCredentials(UserRecord User, string? PasswordHash, string Role);
+
 /// <summary>A stored room. <see cref="CreatedBy"/> is <see langword="null"/> once its creator is deleted.</summary>
 internal sealed record RoomRecord(Guid Id, string Name, string? Description, Guid? CreatedBy, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
 

@@ -16,4 +16,11 @@ internal sealed class ChatApiOptions
     /// <value>Defaults to <see cref="ChatApiDefaults.MaxRequestBodyBytes"/> (64 KiB).</value>
     [Range(1024, 16 * 1024 * 1024)]
     public long MaxRequestBodyBytes { get; set; } = ChatApiDefaults.MaxRequestBodyBytes;
+
+    /// <summary>
+    /// Gets or sets usernames that become Admin when they register (compared case-insensitively). This is how the first
+    /// Admin of a fresh database comes to be; after that, Admins hand out roles with <c>PUT /api/v1/users/{id}/role</c>.
+    /// </summary>
+    /// <value>Defaults to empty: everybody registers as User.</value>
+    public IList<string> AdminUsernames { get; } = [];
 }

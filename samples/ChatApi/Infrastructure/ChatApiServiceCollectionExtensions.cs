@@ -19,6 +19,8 @@ internal static class ChatApiServiceCollectionExtensions
             // Responses the framework ends without a body (415 from content-type matching, 405, ...) still say why.
             context.ProblemDetails.Detail ??= context.ProblemDetails.Status switch
             {
+                StatusCodes.Status401Unauthorized => "Authentication is required: send 'Authorization: Bearer <accessToken>' from POST /api/v1/auth/login, or an API key in 'X-API-Key'.",
+                StatusCodes.Status403Forbidden => "Your role does not grant this operation.",
                 StatusCodes.Status404NotFound => "No resource exists at this URL.",
                 StatusCodes.Status405MethodNotAllowed => "This resource does not support the HTTP method used.",
                 StatusCodes.Status415UnsupportedMediaType => "The request body must be JSON ('Content-Type: application/json').",
@@ -32,7 +34,12 @@ internal static class ChatApiServiceCollectionExtensions
         services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
         services.Configure<JsonOptions>(options => options.SerializerOptions.MaxDepth = 32);
 
-        services.AddOpenApi(options => options.AddOperationTransformer<PaginationOpenApiTransformer>());
+        services.AddOpenApi(options =>
+        {
+            options.AddOperationTransformer<PaginationOpenApiTransformer>();
+            options.AddDocumentTransformer<Auth.SecuritySchemesOpenApiTransformer>();
+            options.AddOperationTransformer<Auth.SecuritySchemesOpenApiTransformer>();
+        });
         return services;
     }
 

@@ -10,6 +10,16 @@ internal static class Problems
 {
     public static ProblemHttpResult NotFound(string code, string detail) => Create(StatusCodes.Status404NotFound, code, detail);
 
+    public static ProblemHttpResult Unauthorized(string code, string detail) => Create(StatusCodes.Status401Unauthorized, code, detail);
+
+    public static ProblemHttpResult Forbidden(string code, string detail) => Create(StatusCodes.Status403Forbidden, code, detail);
+
+    /// <summary>The answer when the permission matrix or an ownership rule refuses an authenticated user.</summary>
+    public static ProblemHttpResult Forbidden(string permission) =>
+        Forbidden("forbidden", $"Your role does not grant '{permission}' on this resource, and you neither own it nor own its room.");
+
+    public static ProblemHttpResult TooManyRequests(string code, string detail) => Create(StatusCodes.Status429TooManyRequests, code, detail);
+
     public static ProblemHttpResult Conflict(string code, string detail) => Create(StatusCodes.Status409Conflict, code, detail);
 
     public static ProblemHttpResult Unprocessable(string code, string detail) => Create(StatusCodes.Status422UnprocessableEntity, code, detail);

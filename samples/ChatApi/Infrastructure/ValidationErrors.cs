@@ -57,18 +57,6 @@ internal sealed partial class ValidationErrors
         return true;
     }
 
-    /// <summary>Checks that a required identifier is present.</summary>
-    public bool RequiredId(string field, Guid? value)
-    {
-        if (value is null || value.Value == Guid.Empty)
-        {
-            Add(field, $"'{field}' is required.");
-            return false;
-        }
-
-        return true;
-    }
-
     /// <summary>Checks a username: 3 to 32 letters, digits, '_', '.', '-', starting and ending with a letter or digit.</summary>
     public void Username(string field, string? value, bool required = true)
     {

@@ -4,30 +4,28 @@ using ChatApi.Infrastructure;
 namespace ChatApi.Messages;
 
 /// <summary>
-/// The body of <c>POST /api/v1/rooms/{id}/messages</c>. <see cref="UserId"/> names the author, who must be
-/// a member of the room; once authentication arrives it is replaced by the authenticated principal.
+/// The body of <c>POST /api/v1/rooms/{id}/messages</c>. The author is the authenticated user, who must be a
+/// member of the room.
 /// </summary>
-internal sealed record SendMessageRequest(Guid? UserId, string? Content)
+internal sealed record SendMessageRequest(string? Content)
 {
     public Dictionary<string, string[]>? Validate()
     {
         var errors = new ValidationErrors();
-        errors.RequiredId("userId", UserId);
         errors.Text("content", Content, 1, MessageRules.MaxContentLength);
         return errors.HasErrors ? errors.ToDictionary() : null;
     }
 }
 
 /// <summary>
-/// The body of <c>PATCH /api/v1/rooms/{id}/messages/{messageId}</c>: the new content and the acting user,
-/// who must be the author (until authentication arrives, named in the body).
+/// The body of <c>PATCH /api/v1/rooms/{id}/messages/{messageId}</c>: the new content. Only the author (the
+/// authenticated user) may edit.
 /// </summary>
-internal sealed record EditMessageRequest(Guid? UserId, string? Content)
+internal sealed record EditMessageRequest(string? Content)
 {
     public Dictionary<string, string[]>? Validate()
     {
         var errors = new ValidationErrors();
-        errors.RequiredId("userId", UserId);
         errors.Text("content", Content, 1, MessageRules.MaxContentLength);
         return errors.HasErrors ? errors.ToDictionary() : null;
     }

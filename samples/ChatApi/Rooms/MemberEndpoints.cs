@@ -1,6 +1,10 @@
+using System.Security.Claims;
+using ApiKit.Security.Authorization;
+using ChatApi.Auth;
 using ChatApi.Data;
 using ChatApi.Infrastructure;
 using ChatApi.Users;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace ChatApi.Rooms;
@@ -12,43 +16,36 @@ internal static class MemberEndpoints
     {
         var members = app.MapGroup("/api/v1/rooms/{id:guid}/members").WithTags("Members");
 
-        members.MapPost("/", JoinAsync).WithName("JoinRoom").WithSummary("Adds the user to the room (409 when already a member).")
-            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+        members.MapPost("/", JoinAsync).WithName("JoinRoom").WithSummary("Adds the current user to the room (409 when already a member); no body.")
+            .RequirePermission(ChatRoles.RoomJoinPermission)
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
         members.MapGet("/", ListAsync).WithName("ListMembers").WithSummary("Lists the members of a room in the order they joined.")
+            .RequirePermission(Permissions.RoomRead)
             .ProducesProblem(StatusCodes.Status404NotFound);
         members.MapGet("/{userId:guid}", GetAsync).WithName("GetMember").WithSummary("Reads one membership.")
+            .RequirePermission(Permissions.RoomRead)
             .ProducesProblem(StatusCodes.Status404NotFound);
-        members.MapDelete("/{userId:guid}", LeaveAsync).WithName("LeaveRoom").WithSummary("Removes the user from the room.")
-            .ProducesProblem(StatusCodes.Status404NotFound);
+        members.MapDelete("/{userId:guid}", LeaveAsync).WithName("LeaveRoom").WithSummary("Removes a member: anyone may leave; Admins, Moderators and the room's owner may remove others.")
+            .ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound);
         return app;
     }
 
-    private static async Task<Results<Created<MemberResponse>, ValidationProblem, ProblemHttpResult>> JoinAsync(
-        Guid id, JoinRoomRequest request, IRoomRepository rooms, IUserRepository users, TimeProvider timeProvider, CancellationToken cancellationToken)
+    private static async Task<Results<Created<MemberResponse>, ProblemHttpResult>> JoinAsync(
+        Guid id, ClaimsPrincipal principal, IRoomRepository rooms, TimeProvider timeProvider, CancellationToken cancellationToken)
     {
-        if (request.Validate() is { } errors)
-        {
-            return Problems.Validation(errors);
-        }
-
         if (!await rooms.ExistsAsync(id, cancellationToken))
         {
             return RoomEndpoints.RoomNotFound(id);
         }
 
-        var userId = request.UserId!.Value;
-        if (!await users.ExistsAsync(userId, cancellationToken))
-        {
-            return UserEndpoints.UnknownUser("userId", userId);
-        }
-
+        var userId = principal.Id();
         switch (await rooms.AddMemberAsync(id, userId, timeProvider.GetUtcNow(), cancellationToken))
         {
             case WriteResult.Duplicate:
                 return Problems.Conflict("already_member", $"User '{userId}' already is a member of room '{id}'.");
             case WriteResult.NotFound:
                 // The room or the user was deleted since the checks above.
-                return await rooms.ExistsAsync(id, cancellationToken) ? UserEndpoints.UnknownUser("userId", userId) : RoomEndpoints.RoomNotFound(id);
+                return await rooms.ExistsAsync(id, cancellationToken) ? UserEndpoints.UserNotFound(userId) : RoomEndpoints.RoomNotFound(id);
         }
 
         // Read back rather than assemble, so the response shows what is stored (and a concurrent delete shows as 404).
@@ -81,8 +78,24 @@ internal static class MemberEndpoints
             : NotAMember(id, userId);
 
     private static async Task<Results<NoContent, ProblemHttpResult>> LeaveAsync(
-        Guid id, Guid userId, IRoomRepository rooms, CancellationToken cancellationToken) =>
-        await rooms.RemoveMemberAsync(id, userId, cancellationToken) ? TypedResults.NoContent() : NotAMember(id, userId);
+        Guid id, Guid userId, ClaimsPrincipal principal, IRoomRepository rooms, IAuthorizationService authorization, CancellationToken cancellationToken)
+    {
+        if (userId != principal.Id())
+        {
+            // Removing someone else moderates the room: the room's owner, or a role that may update any room.
+            if (await rooms.GetAsync(id, cancellationToken) is not { } room || await rooms.GetMemberAsync(id, userId, cancellationToken) is null)
+            {
+                return NotAMember(id, userId);
+            }
+
+            if (!(await authorization.AuthorizePermissionAsync(principal, new MembershipResource(userId, room.CreatedBy), Permissions.RoomUpdate)).Succeeded)
+            {
+                return Problems.Forbidden(Permissions.RoomUpdate);
+            }
+        }
+
+        return await rooms.RemoveMemberAsync(id, userId, cancellationToken) ? TypedResults.NoContent() : NotAMember(id, userId);
+    }
 
     private static ProblemHttpResult NotAMember(Guid roomId, Guid userId) =>
         Problems.NotFound("member_not_found", $"User '{userId}' is not a member of room '{roomId}' (or the room does not exist).");

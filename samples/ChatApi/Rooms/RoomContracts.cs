@@ -4,17 +4,16 @@ using ChatApi.Infrastructure;
 namespace ChatApi.Rooms;
 
 /// <summary>
-/// The body of <c>POST /api/v1/rooms</c>. <see cref="CreatedBy"/> names the acting user, who becomes the
-/// first member; once authentication arrives it is replaced by the authenticated principal.
+/// The body of <c>POST /api/v1/rooms</c>. The authenticated user creates the room, owns it (moderates it) and
+/// becomes its first member.
 /// </summary>
-internal sealed record CreateRoomRequest(string? Name, string? Description, Guid? CreatedBy)
+internal sealed record CreateRoomRequest(string? Name, string? Description)
 {
     public Dictionary<string, string[]>? Validate()
     {
         var errors = new ValidationErrors();
         errors.Text("name", Name, 1, RoomRules.MaxNameLength);
         errors.Text("description", Description, 0, RoomRules.MaxDescriptionLength, required: false);
-        errors.RequiredId("createdBy", CreatedBy);
         return errors.HasErrors ? errors.ToDictionary() : null;
     }
 }
@@ -30,20 +29,6 @@ internal sealed record PatchRoomRequest(string? Name, string? Description)
         var errors = new ValidationErrors();
         errors.Text("name", Name, 1, RoomRules.MaxNameLength, required: false);
         errors.Text("description", Description, 0, RoomRules.MaxDescriptionLength, required: false);
-        return errors.HasErrors ? errors.ToDictionary() : null;
-    }
-}
-
-/// <summary>
-/// The body of <c>POST /api/v1/rooms/{id}/members</c>: the user who joins. Until authentication arrives
-/// the acting user is named here; afterwards it is the authenticated principal.
-/// </summary>
-internal sealed record JoinRoomRequest(Guid? UserId)
-{
-    public Dictionary<string, string[]>? Validate()
-    {
-        var errors = new ValidationErrors();
-        errors.RequiredId("userId", UserId);
         return errors.HasErrors ? errors.ToDictionary() : null;
     }
 }

@@ -1,6 +1,10 @@
+using System.Security.Claims;
+using ApiKit.Security.Authorization;
+using ChatApi.Auth;
 using ChatApi.Data;
 using ChatApi.Infrastructure;
 using ChatApi.Users;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace ChatApi.Rooms;
@@ -12,31 +16,30 @@ internal static class RoomEndpoints
     {
         var rooms = app.MapGroup("/api/v1/rooms").WithTags("Rooms");
 
-        rooms.MapPost("/", CreateAsync).WithName("CreateRoom").WithSummary("Creates a room; its creator becomes the first member.")
-            .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
-        rooms.MapGet("/", ListAsync).WithName("ListRooms").WithSummary("Lists rooms, oldest first, one page at a time.");
+        rooms.MapPost("/", CreateAsync).WithName("CreateRoom").WithSummary("Creates a room owned by the current user, who becomes its first member.")
+            .RequirePermission(Permissions.RoomCreate)
+            .ProducesProblem(StatusCodes.Status409Conflict);
+        rooms.MapGet("/", ListAsync).WithName("ListRooms").WithSummary("Lists rooms, oldest first, one page at a time.")
+            .RequirePermission(Permissions.RoomRead);
         rooms.MapGet("/{id:guid}", GetAsync).WithName("GetRoom").WithSummary("Reads a room.")
+            .RequirePermission(Permissions.RoomRead)
             .ProducesProblem(StatusCodes.Status404NotFound);
-        rooms.MapPatch("/{id:guid}", PatchAsync).WithName("PatchRoom").WithSummary("Changes the fields that are present in the body.")
-            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
-        rooms.MapDelete("/{id:guid}", DeleteAsync).WithName("DeleteRoom").WithSummary("Deletes a room with its memberships and messages.")
-            .ProducesProblem(StatusCodes.Status404NotFound);
+        rooms.MapPatch("/{id:guid}", PatchAsync).WithName("PatchRoom").WithSummary("Changes the fields that are present in the body: the room's owner, Moderators and Admins.")
+            .ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+        rooms.MapDelete("/{id:guid}", DeleteAsync).WithName("DeleteRoom").WithSummary("Deletes a room with its memberships and messages: the room's owner and Admins.")
+            .ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound);
         return app;
     }
 
     private static async Task<Results<Created<RoomResponse>, ValidationProblem, ProblemHttpResult>> CreateAsync(
-        CreateRoomRequest request, IRoomRepository rooms, IUserRepository users, TimeProvider timeProvider, CancellationToken cancellationToken)
+        CreateRoomRequest request, ClaimsPrincipal principal, IRoomRepository rooms, TimeProvider timeProvider, CancellationToken cancellationToken)
     {
         if (request.Validate() is { } errors)
         {
             return Problems.Validation(errors);
         }
 
-        var creator = request.CreatedBy!.Value;
-        if (!await users.ExistsAsync(creator, cancellationToken))
-        {
-            return UserEndpoints.UnknownUser("createdBy", creator);
-        }
+        var creator = principal.Id();
 
         var now = timeProvider.GetUtcNow();
         var room = new RoomRecord(Guid.CreateVersion7(now), request.Name!, RoomRules.NormalizeDescription(request.Description), creator, now, now);
@@ -44,7 +47,7 @@ internal static class RoomEndpoints
         {
             WriteResult.Success => TypedResults.Created($"/api/v1/rooms/{room.Id}", RoomResponse.From(room)),
             WriteResult.Duplicate => NameTaken(room.Name),
-            _ => UserEndpoints.UnknownUser("createdBy", creator),
+            _ => UserEndpoints.UserNotFound(creator),
         };
     }
 
@@ -64,7 +67,13 @@ internal static class RoomEndpoints
         await rooms.GetAsync(id, cancellationToken) is { } room ? TypedResults.Ok(RoomResponse.From(room)) : RoomNotFound(id);
 
     private static async Task<Results<Ok<RoomResponse>, ValidationProblem, ProblemHttpResult>> PatchAsync(
-        Guid id, PatchRoomRequest request, IRoomRepository rooms, TimeProvider timeProvider, CancellationToken cancellationToken)
+        Guid id,
+        PatchRoomRequest request,
+        ClaimsPrincipal principal,
+        IRoomRepository rooms,
+        IAuthorizationService authorization,
+        TimeProvider timeProvider,
+        CancellationToken cancellationToken)
     {
         if (request.Validate() is { } errors)
         {
@@ -74,6 +83,11 @@ internal static class RoomEndpoints
         if (await rooms.GetAsync(id, cancellationToken) is not { } room)
         {
             return RoomNotFound(id);
+        }
+
+        if (!(await authorization.AuthorizePermissionAsync(principal, new RoomResource(room), Permissions.RoomUpdate)).Succeeded)
+        {
+            return Problems.Forbidden(Permissions.RoomUpdate);
         }
 
         var updated = room with
@@ -90,8 +104,21 @@ internal static class RoomEndpoints
         };
     }
 
-    private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(Guid id, IRoomRepository rooms, CancellationToken cancellationToken) =>
-        await rooms.DeleteAsync(id, cancellationToken) ? TypedResults.NoContent() : RoomNotFound(id);
+    private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(
+        Guid id, ClaimsPrincipal principal, IRoomRepository rooms, IAuthorizationService authorization, CancellationToken cancellationToken)
+    {
+        if (await rooms.GetAsync(id, cancellationToken) is not { } room)
+        {
+            return RoomNotFound(id);
+        }
+
+        if (!(await authorization.AuthorizePermissionAsync(principal, new RoomResource(room), Permissions.RoomDelete)).Succeeded)
+        {
+            return Problems.Forbidden(Permissions.RoomDelete);
+        }
+
+        return await rooms.DeleteAsync(id, cancellationToken) ? TypedResults.NoContent() : RoomNotFound(id);
+    }
 
     internal static ProblemHttpResult RoomNotFound(Guid id) => Problems.NotFound("room_not_found", $"There is no room with id '{id}'.");
 

@@ -39,6 +39,12 @@ internal sealed record UserResponse(Guid Id, string Username, string Email, stri
         new(user.Id, user.Username, user.Email, user.DisplayName, user.CreatedAt, user.UpdatedAt);
 }
 
+/// <summary>The body of <c>PUT /api/v1/users/{id}/role</c>.</summary>
+internal sealed record UserRoleRequest(string? Role);
+
+/// <summary>A user's role.</summary>
+internal sealed record UserRoleResponse(Guid Id, string Role);
+
 internal static class UserRules
 {
     public const int MaxDisplayNameLength = 64;

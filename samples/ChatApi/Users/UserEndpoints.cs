@@ -1,3 +1,5 @@
+using ApiKit.Security.Authorization;
+using ChatApi.Auth;
 using ChatApi.Data;
 using ChatApi.Infrastructure;
 using ChatApi.Rooms;
@@ -12,18 +14,28 @@ internal static class UserEndpoints
     {
         var users = app.MapGroup("/api/v1/users").WithTags("Users");
 
-        users.MapPost("/", CreateAsync).WithName("CreateUser").WithSummary("Creates a user; the username must be unused (409 otherwise).")
+        users.MapPost("/", CreateAsync).WithName("CreateUser").WithSummary("Creates a user without a password (Admins; people register themselves); 409 if the username is taken.")
+            .RequirePermission(Permissions.UserCreate)
             .ProducesProblem(StatusCodes.Status409Conflict);
-        users.MapGet("/", ListAsync).WithName("ListUsers").WithSummary("Lists users, oldest first, one page at a time.");
+        users.MapGet("/", ListAsync).WithName("ListUsers").WithSummary("Lists users, oldest first, one page at a time.")
+            .RequirePermission(Permissions.UserRead);
         users.MapGet("/{id:guid}", GetAsync).WithName("GetUser").WithSummary("Reads a user.")
+            .RequirePermission(Permissions.UserRead)
             .ProducesProblem(StatusCodes.Status404NotFound);
-        users.MapPut("/{id:guid}", ReplaceAsync).WithName("ReplaceUser").WithSummary("Replaces a user's username, e-mail and display name.")
+        users.MapPut("/{id:guid}", ReplaceAsync).WithName("ReplaceUser").WithSummary("Replaces a user's username, e-mail and display name (Admins).")
+            .RequirePermission(Permissions.UserUpdate)
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
-        users.MapPatch("/{id:guid}", PatchAsync).WithName("PatchUser").WithSummary("Changes the fields that are present in the body.")
+        users.MapPatch("/{id:guid}", PatchAsync).WithName("PatchUser").WithSummary("Changes the fields that are present in the body (Admins).")
+            .RequirePermission(Permissions.UserUpdate)
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
-        users.MapDelete("/{id:guid}", DeleteAsync).WithName("DeleteUser").WithSummary("Deletes a user and their memberships; their messages stay without an author.")
+        users.MapPut("/{id:guid}/role", SetRoleAsync).WithName("SetUserRole").WithSummary("Gives a user a role of the permission matrix: Admin, Moderator, User or Guest (Admins).")
+            .RequirePermission(Permissions.UserUpdate)
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        users.MapDelete("/{id:guid}", DeleteAsync).WithName("DeleteUser").WithSummary("Deletes a user and their memberships; their messages stay without an author (Admins).")
+            .RequirePermission(Permissions.UserDelete)
             .ProducesProblem(StatusCodes.Status404NotFound);
         users.MapGet("/{id:guid}/rooms", ListRoomsAsync).WithName("ListUserRooms").WithSummary("Lists the rooms a user belongs to, in the order they joined.")
+            .RequirePermission(Permissions.UserRead)
             .ProducesProblem(StatusCodes.Status404NotFound);
         return app;
     }
@@ -38,7 +50,7 @@ internal static class UserEndpoints
 
         var now = timeProvider.GetUtcNow();
         var user = new UserRecord(Guid.CreateVersion7(now), request.Username!, request.Email!, UserRules.NormalizeDisplayName(request.DisplayName), now, now);
-        return await repository.CreateAsync(user, cancellationToken) == WriteResult.Duplicate
+        return await repository.CreateAsync(user, passwordHash: null, cancellationToken) == WriteResult.Duplicate
             ? UsernameTaken(user.Username)
             : TypedResults.Created($"/api/v1/users/{user.Id}", UserResponse.From(user));
     }
@@ -102,6 +114,21 @@ internal static class UserEndpoints
             cancellationToken);
     }
 
+    private static async Task<Results<Ok<UserRoleResponse>, ValidationProblem, ProblemHttpResult>> SetRoleAsync(
+        Guid id, UserRoleRequest request, IUserRepository repository, CancellationToken cancellationToken)
+    {
+        if (ChatRoles.Normalize(request.Role) is not { } role)
+        {
+            return Problems.Validation(new Dictionary<string, string[]>
+            {
+                ["role"] = [$"'role' must be one of {string.Join(", ", ChatRoles.All)}."],
+            });
+        }
+
+        // The new role applies from the user's next login or token refresh (access tokens carry the role).
+        return await repository.SetRoleAsync(id, role, cancellationToken) ? TypedResults.Ok(new UserRoleResponse(id, role)) : UserNotFound(id);
+    }
+
     private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(Guid id, IUserRepository repository, CancellationToken cancellationToken) =>
         await repository.DeleteAsync(id, cancellationToken) ? TypedResults.NoContent() : UserNotFound(id);
 
@@ -132,10 +159,6 @@ internal static class UserEndpoints
         };
 
     internal static ProblemHttpResult UserNotFound(Guid id) => Problems.NotFound("user_not_found", $"There is no user with id '{id}'.");
-
-    /// <summary>A well-formed body that names a user who does not exist: the request cannot be processed (422), the URL was fine.</summary>
-    internal static ProblemHttpResult UnknownUser(string field, Guid id) =>
-        Problems.Unprocessable("unknown_user", $"'{field}' names user '{id}', who does not exist.");
 
     private static ProblemHttpResult UsernameTaken(string username) =>
         Problems.Conflict("username_taken", $"The username '{username}' is already taken.");

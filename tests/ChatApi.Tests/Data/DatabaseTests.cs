@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json;
 using ChatApi.Data.Sqlite;
 using ChatApi.Infrastructure;
+using ChatApi.Tests.Auth;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -67,7 +68,7 @@ public sealed class DatabaseTests : IDisposable
         }
 
         using var secondRun = new ChatApiFactory { DataDirectory = _directory, DeleteDirectoryOnDispose = false };
-        var client = secondRun.CreateClient();
+        var client = secondRun.CreateAdminClient();
 
         await client.GetAsync($"/api/v1/users/{user}").ExpectAsync(HttpStatusCode.OK);
         Assert.DoesNotContain(secondRun.Logs.Entries, e => e.Category == typeof(SqliteChatDatabase).FullName);
@@ -75,7 +76,7 @@ public sealed class DatabaseTests : IDisposable
         await connection.OpenAsync();
         await using var command = connection.CreateCommand();
         command.CommandText = "SELECT COUNT(*) FROM schema_migrations;";
-        Assert.Equal(1L, await command.ExecuteScalarAsync());
+        Assert.Equal(3L, await command.ExecuteScalarAsync());
     }
 
     [Fact]

@@ -67,7 +67,7 @@ public sealed class SqliteRepositoryTests : IClassFixture<ChatApiFactory>
     private async Task<Guid> CreateUserAsync()
     {
         var user = new UserRecord(Guid.CreateVersion7(), ChatClient.UniqueName("u"), "u@example.com", null, _now, _now);
-        Assert.Equal(WriteResult.Success, await _users.CreateAsync(user, CancellationToken.None));
+        Assert.Equal(WriteResult.Success, await _users.CreateAsync(user, passwordHash: null, CancellationToken.None));
         return user.Id;
     }
 

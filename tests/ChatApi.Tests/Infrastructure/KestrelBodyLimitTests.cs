@@ -23,7 +23,7 @@ public sealed class KestrelBodyLimitTests : IDisposable
         var json = $$"""{"username":"chunky","email":"c@example.com","displayName":"{{new string('x', 200 * 1024)}}"}""";
         using var content = new StreamContent(new MemoryStream(Encoding.UTF8.GetBytes(json)));
         content.Headers.ContentType = new("application/json");
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/users") { Content = content };
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/auth/register") { Content = content };
         request.Headers.TransferEncodingChunked = true;
 
         await client.SendAsync(request).ExpectProblemAsync(HttpStatusCode.RequestEntityTooLarge);
@@ -37,7 +37,7 @@ public sealed class KestrelBodyLimitTests : IDisposable
         Assert.True(FreePort.IsListening(client.BaseAddress.Port), "The client must talk to a real Kestrel socket.");
         var json = $$"""{"username":"big","email":"b@example.com","displayName":"{{new string('x', 100 * 1024)}}"}""";
 
-        await client.PostRawAsync("/api/v1/users", json).ExpectProblemAsync(HttpStatusCode.RequestEntityTooLarge);
+        await client.PostRawAsync("/api/v1/auth/register", json).ExpectProblemAsync(HttpStatusCode.RequestEntityTooLarge);
     }
 
     public void Dispose() => _factory.Dispose();

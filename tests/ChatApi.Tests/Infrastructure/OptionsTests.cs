@@ -30,7 +30,7 @@ public sealed class OptionsTests
         using var factory = new ChatApiFactory { Settings = new Dictionary<string, string?> { ["ChatApi:MaxRequestBodyBytes"] = "2048" } };
         var client = factory.CreateClient();
 
-        await client.PostRawAsync("/api/v1/users", $$"""{"username":"abc","email":"a@example.com","displayName":"{{new string('x', 3000)}}"}""")
+        await client.PostRawAsync("/api/v1/auth/register", $$"""{"username":"abc","email":"a@example.com","password":"{{new string('x', 3000)}}"}""")
             .ExpectProblemAsync(System.Net.HttpStatusCode.RequestEntityTooLarge);
     }
 }

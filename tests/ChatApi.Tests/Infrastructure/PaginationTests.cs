@@ -1,11 +1,12 @@
 using System.Net;
 using System.Text.Json;
+using ChatApi.Tests.Auth;
 
 namespace ChatApi.Tests.Infrastructure;
 
 public sealed class PaginationTests(ChatApiFactory factory) : IClassFixture<ChatApiFactory>
 {
-    private readonly HttpClient _client = factory.CreateClient();
+    private readonly HttpClient _client = factory.CreateAdminClient();
 
     public static TheoryData<string> ListUrls() =>
     [
@@ -20,12 +21,12 @@ public sealed class PaginationTests(ChatApiFactory factory) : IClassFixture<Chat
     public async Task Messages_InsertsBetweenPages_NoItemLostOrDuplicatedAndOrderStable()
     {
         var user = await _client.CreateUserAsync();
-        var room = await _client.CreateRoomAsync(user);
+        var room = await factory.CreateRoomAsync(user);
         var expected = new List<Guid>();
         for (var i = 0; i < 23; i++)
         {
             factory.Time.Advance(TimeSpan.FromMilliseconds(1));
-            expected.Add(await _client.SendAsync(room, user, $"before {i}"));
+            expected.Add(await factory.SendAsync(room, user, $"before {i}"));
         }
 
         var pages = 0;
@@ -35,7 +36,7 @@ public sealed class PaginationTests(ChatApiFactory factory) : IClassFixture<Chat
             for (var i = 0; i < 2; i++)
             {
                 factory.Time.Advance(TimeSpan.FromMilliseconds(1));
-                expected.Add(await _client.SendAsync(room, user, $"during {pages}.{i}"));
+                expected.Add(await factory.SendAsync(room, user, $"during {pages}.{i}"));
             }
         });
 
@@ -48,7 +49,7 @@ public sealed class PaginationTests(ChatApiFactory factory) : IClassFixture<Chat
     public async Task Messages_ConcurrentInsertsWhilePaging_EveryExistingItemExactlyOnceInKeyOrder()
     {
         var user = await _client.CreateUserAsync();
-        var room = await _client.CreateRoomAsync(user);
+        var room = await factory.CreateRoomAsync(user);
         var existing = new List<Guid>();
         for (var i = 0; i < 30; i++)
         {
@@ -58,7 +59,7 @@ public sealed class PaginationTests(ChatApiFactory factory) : IClassFixture<Chat
                 factory.Time.Advance(TimeSpan.FromMilliseconds(1));
             }
 
-            existing.Add(await _client.SendAsync(room, user, $"existing {i}"));
+            existing.Add(await factory.SendAsync(room, user, $"existing {i}"));
         }
 
         using var stop = new CancellationTokenSource();
@@ -67,7 +68,7 @@ public sealed class PaginationTests(ChatApiFactory factory) : IClassFixture<Chat
             for (var i = 0; i < 40 && !stop.IsCancellationRequested; i++)
             {
                 factory.Time.Advance(TimeSpan.FromTicks(1));
-                await _client.SendAsync(room, user, $"concurrent {i}");
+                await factory.SendAsync(room, user, $"concurrent {i}");
             }
         });
 
@@ -113,7 +114,7 @@ public sealed class PaginationTests(ChatApiFactory factory) : IClassFixture<Chat
     [Fact]
     public async Task EmptyList_HasNoNextPageAndNullCursor()
     {
-        var room = await _client.CreateRoomAsync(await _client.CreateUserAsync());
+        var room = await factory.CreateRoomAsync(await _client.CreateUserAsync());
 
         var body = await _client.GetAsync($"/api/v1/rooms/{room}/messages").ExpectAsync(HttpStatusCode.OK);
 
@@ -126,10 +127,10 @@ public sealed class PaginationTests(ChatApiFactory factory) : IClassFixture<Chat
     public async Task DefaultPageSize_Is20()
     {
         var user = await _client.CreateUserAsync();
-        var room = await _client.CreateRoomAsync(user);
+        var room = await factory.CreateRoomAsync(user);
         for (var i = 0; i < 21; i++)
         {
-            await _client.SendAsync(room, user, $"m{i}");
+            await factory.SendAsync(room, user, $"m{i}");
         }
 
         var body = await _client.GetAsync($"/api/v1/rooms/{room}/messages").ExpectAsync(HttpStatusCode.OK);
@@ -169,7 +170,7 @@ public sealed class PaginationTests(ChatApiFactory factory) : IClassFixture<Chat
     private async Task<string> ResolveAsync(string template)
     {
         var user = await _client.CreateUserAsync();
-        var room = await _client.CreateRoomAsync(user);
+        var room = await factory.CreateRoomAsync(user);
         return template.Replace("{user}", user.ToString(), StringComparison.Ordinal).Replace("{room}", room.ToString(), StringComparison.Ordinal);
     }
 }

@@ -1,5 +1,6 @@
 using System.Net;
 using ChatApi.Infrastructure;
+using ChatApi.Tests.Auth;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Console;
 using Microsoft.Extensions.Options;
@@ -11,7 +12,7 @@ public sealed class RequestLoggingTests(ChatApiFactory factory) : IClassFixture<
     [Fact]
     public async Task EveryRequest_LogsOneStructuredLineWithTheTraceIdOfItsProblem()
     {
-        var client = factory.CreateClient();
+        var client = factory.CreateAdminClient();
         var id = Guid.NewGuid();
 
         var problem = await client.GetAsync($"/api/v1/users/{id}").ExpectProblemAsync(HttpStatusCode.NotFound);

@@ -1,6 +1,8 @@
 using System.Net;
 using ChatApi.Data;
+using ChatApi.Data.Sqlite;
 using ChatApi.Infrastructure;
+using ChatApi.Tests.Auth;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -12,13 +14,14 @@ public sealed class UnhandledExceptionTests : IDisposable
 
     private readonly ChatApiFactory _factory = new()
     {
-        ConfigureServices = services => services.AddSingleton<IUserRepository>(new ThrowingUserRepository()),
+        ConfigureServices = services => services.AddSingleton<IUserRepository>(provider =>
+            new ThrowingUserRepository(new SqliteUserRepository(provider.GetRequiredService<SqliteConnectionFactory>()))),
     };
 
     [Fact]
     public async Task UnhandledException_Returns500ProblemWithoutDetailsOfTheException()
     {
-        using var client = _factory.CreateClient();
+        using var client = _factory.CreateAdminClient();
         using var response = await client.GetAsync($"/api/v1/users/{Guid.NewGuid()}");
         var body = await response.Content.ReadAsStringAsync();
 
@@ -34,21 +37,29 @@ public sealed class UnhandledExceptionTests : IDisposable
 
     public void Dispose() => _factory.Dispose();
 
-    private sealed class ThrowingUserRepository : IUserRepository
+    /// <summary>The real repository, except that reading a user by id fails with a secret in the message.</summary>
+    private sealed class ThrowingUserRepository(IUserRepository inner) : IUserRepository
     {
-        public Task<WriteResult> CreateAsync(UserRecord user, CancellationToken cancellationToken) => throw new InvalidOperationException(Secret);
-
         public Task<UserRecord?> GetAsync(Guid id, CancellationToken cancellationToken) => throw new InvalidOperationException(Secret);
 
-        public Task<bool> ExistsAsync(Guid id, CancellationToken cancellationToken) => throw new InvalidOperationException(Secret);
+        public Task<WriteResult> CreateAsync(UserRecord user, string? passwordHash, CancellationToken cancellationToken) => inner.CreateAsync(user, passwordHash, cancellationToken);
 
-        public Task<Page<UserRecord>> ListAsync(PageRequest page, CancellationToken cancellationToken) => throw new InvalidOperationException(Secret);
+        public Task<UserCredentials?> FindCredentialsAsync(string username, CancellationToken cancellationToken) => inner.FindCredentialsAsync(username, cancellationToken);
 
-        public Task<WriteResult> UpdateAsync(UserRecord user, CancellationToken cancellationToken) => throw new InvalidOperationException(Secret);
+        public Task<string?> GetRoleAsync(Guid id, CancellationToken cancellationToken) => inner.GetRoleAsync(id, cancellationToken);
 
-        public Task<bool> DeleteAsync(Guid id, CancellationToken cancellationToken) => throw new InvalidOperationException(Secret);
+        public Task<bool> SetRoleAsync(Guid id, string role, CancellationToken cancellationToken) => inner.SetRoleAsync(id, role, cancellationToken);
 
-        public Task<Page<UserRoomRecord>> ListRoomsAsync(Guid userId, PageRequest page, CancellationToken cancellationToken) =>
-            throw new InvalidOperationException(Secret);
+        public Task SetPasswordHashAsync(Guid id, string passwordHash, CancellationToken cancellationToken) => inner.SetPasswordHashAsync(id, passwordHash, cancellationToken);
+
+        public Task<bool> ExistsAsync(Guid id, CancellationToken cancellationToken) => inner.ExistsAsync(id, cancellationToken);
+
+        public Task<Page<UserRecord>> ListAsync(PageRequest page, CancellationToken cancellationToken) => inner.ListAsync(page, cancellationToken);
+
+        public Task<WriteResult> UpdateAsync(UserRecord user, CancellationToken cancellationToken) => inner.UpdateAsync(user, cancellationToken);
+
+        public Task<bool> DeleteAsync(Guid id, CancellationToken cancellationToken) => inner.DeleteAsync(id, cancellationToken);
+
+        public Task<Page<UserRoomRecord>> ListRoomsAsync(Guid userId, PageRequest page, CancellationToken cancellationToken) => inner.ListRoomsAsync(userId, page, cancellationToken);
     }
 }

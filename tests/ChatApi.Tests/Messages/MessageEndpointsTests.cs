@@ -1,20 +1,21 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using ChatApi.Tests.Auth;
 
 namespace ChatApi.Tests.Messages;
 
 public sealed class MessageEndpointsTests(ChatApiFactory factory) : IClassFixture<ChatApiFactory>
 {
-    private readonly HttpClient _client = factory.CreateClient();
+    private readonly HttpClient _client = factory.CreateAdminClient();
 
     [Fact]
     public async Task Send_ByMember_Returns201WithLocation()
     {
         var user = await _client.CreateUserAsync();
-        var room = await _client.CreateRoomAsync(user);
+        var room = await factory.CreateRoomAsync(user);
 
-        using var response = await _client.PostAsJsonAsync($"/api/v1/rooms/{room}/messages", new { userId = user, content = "hello" });
+        using var response = await factory.As(user).PostAsJsonAsync($"/api/v1/rooms/{room}/messages", new { content = "hello" });
 
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         var message = await response.ReadJsonAsync();
@@ -30,20 +31,25 @@ public sealed class MessageEndpointsTests(ChatApiFactory factory) : IClassFixtur
     [Fact]
     public async Task Send_ByNonMember_Returns422()
     {
-        var room = await _client.CreateRoomAsync(await _client.CreateUserAsync());
+        var room = await factory.CreateRoomAsync(await _client.CreateUserAsync());
         var outsider = await _client.CreateUserAsync();
 
-        await _client.PostAsJsonAsync($"/api/v1/rooms/{room}/messages", new { userId = outsider, content = "let me in" })
+        await factory.As(outsider).PostAsJsonAsync($"/api/v1/rooms/{room}/messages", new { content = "let me in" })
             .ExpectProblemAsync(HttpStatusCode.UnprocessableEntity, "not_a_member");
     }
 
     [Fact]
-    public async Task Send_UnknownUser_Returns422()
+    public async Task Send_UserIdInTheBody_IsIgnoredForTheAuthenticatedUser()
     {
-        var room = await _client.CreateRoomAsync(await _client.CreateUserAsync());
+        var author = await _client.CreateUserAsync();
+        var someoneElse = await _client.CreateUserAsync();
+        var room = await factory.CreateRoomAsync(author);
+        await factory.JoinAsync(room, someoneElse);
 
-        await _client.PostAsJsonAsync($"/api/v1/rooms/{room}/messages", new { userId = Guid.NewGuid(), content = "ghost" })
-            .ExpectProblemAsync(HttpStatusCode.UnprocessableEntity, "unknown_user");
+        var message = await factory.As(author).PostAsJsonAsync($"/api/v1/rooms/{room}/messages", new { userId = someoneElse, content = "it's me" })
+            .ExpectAsync(HttpStatusCode.Created);
+
+        Assert.Equal(author, message.GetProperty("authorId").GetGuid());
     }
 
     [Fact]
@@ -51,17 +57,17 @@ public sealed class MessageEndpointsTests(ChatApiFactory factory) : IClassFixtur
     {
         var user = await _client.CreateUserAsync();
 
-        await _client.PostAsJsonAsync($"/api/v1/rooms/{Guid.NewGuid()}/messages", new { userId = user, content = "x" })
+        await factory.As(user).PostAsJsonAsync($"/api/v1/rooms/{Guid.NewGuid()}/messages", new { content = "x" })
             .ExpectProblemAsync(HttpStatusCode.NotFound, "room_not_found");
     }
 
     [Theory]
-    [InlineData("""{"content":"x"}""", new[] { "userId" })]
-    [InlineData("""{"userId":"0190a000-0000-7000-8000-000000000001"}""", new[] { "content" })]
-    [InlineData("""{"userId":"0190a000-0000-7000-8000-000000000001","content":"  "}""", new[] { "content" })]
+    [InlineData("{}", new[] { "content" })]
+    [InlineData("""{"content":null}""", new[] { "content" })]
+    [InlineData("""{"content":"  "}""", new[] { "content" })]
     public async Task Send_InvalidFields_Returns400(string body, string[] fields)
     {
-        var room = await _client.CreateRoomAsync(await _client.CreateUserAsync());
+        var room = await factory.CreateRoomAsync(await _client.CreateUserAsync());
 
         await _client.PostRawAsync($"/api/v1/rooms/{room}/messages", body).ExpectValidationProblemAsync(fields);
     }
@@ -70,20 +76,20 @@ public sealed class MessageEndpointsTests(ChatApiFactory factory) : IClassFixtur
     public async Task Send_ContentLongerThan4000Characters_Returns400()
     {
         var user = await _client.CreateUserAsync();
-        var room = await _client.CreateRoomAsync(user);
+        var room = await factory.CreateRoomAsync(user);
 
-        await _client.PostAsJsonAsync($"/api/v1/rooms/{room}/messages", new { userId = user, content = new string('x', 4001) })
+        await factory.As(user).PostAsJsonAsync($"/api/v1/rooms/{room}/messages", new { content = new string('x', 4001) })
             .ExpectValidationProblemAsync("content");
-        await _client.SendAsync(room, user, new string('x', 4000));
+        await factory.SendAsync(room, user, new string('x', 4000));
     }
 
     [Fact]
     public async Task Get_MessageOfAnotherRoom_Returns404()
     {
         var user = await _client.CreateUserAsync();
-        var room = await _client.CreateRoomAsync(user);
-        var other = await _client.CreateRoomAsync(user);
-        var message = await _client.SendAsync(room, user, "here");
+        var room = await factory.CreateRoomAsync(user);
+        var other = await factory.CreateRoomAsync(user);
+        var message = await factory.SendAsync(room, user, "here");
 
         await _client.GetAsync($"/api/v1/rooms/{room}/messages/{message}").ExpectAsync(HttpStatusCode.OK);
         await _client.GetAsync($"/api/v1/rooms/{other}/messages/{message}").ExpectProblemAsync(HttpStatusCode.NotFound, "message_not_found");
@@ -93,11 +99,11 @@ public sealed class MessageEndpointsTests(ChatApiFactory factory) : IClassFixtur
     public async Task Edit_ByAuthor_Returns200WithEditedAt()
     {
         var user = await _client.CreateUserAsync();
-        var room = await _client.CreateRoomAsync(user);
-        var message = await _client.SendAsync(room, user, "helo");
+        var room = await factory.CreateRoomAsync(user);
+        var message = await factory.SendAsync(room, user, "helo");
         factory.Time.Advance(TimeSpan.FromSeconds(5));
 
-        var edited = await _client.PatchJsonAsync($"/api/v1/rooms/{room}/messages/{message}", new { userId = user, content = "hello" })
+        var edited = await factory.As(user).PatchJsonAsync($"/api/v1/rooms/{room}/messages/{message}", new { content = "hello" })
             .ExpectAsync(HttpStatusCode.OK);
 
         Assert.Equal("hello", edited.GetProperty("content").GetString());
@@ -107,27 +113,27 @@ public sealed class MessageEndpointsTests(ChatApiFactory factory) : IClassFixtur
     }
 
     [Fact]
-    public async Task Edit_ByAnotherUser_Returns422()
+    public async Task Edit_ByAnotherUser_Returns403()
     {
         var author = await _client.CreateUserAsync();
         var other = await _client.CreateUserAsync();
-        var room = await _client.CreateRoomAsync(author);
-        await _client.JoinAsync(room, other);
-        var message = await _client.SendAsync(room, author, "mine");
+        var room = await factory.CreateRoomAsync(author);
+        await factory.JoinAsync(room, other);
+        var message = await factory.SendAsync(room, author, "mine");
 
-        await _client.PatchJsonAsync($"/api/v1/rooms/{room}/messages/{message}", new { userId = other, content = "yours" })
-            .ExpectProblemAsync(HttpStatusCode.UnprocessableEntity, "not_the_author");
+        await factory.As(other).PatchJsonAsync($"/api/v1/rooms/{room}/messages/{message}", new { content = "yours" })
+            .ExpectProblemAsync(HttpStatusCode.Forbidden, "not_the_author");
     }
 
     [Fact]
     public async Task Edit_DeletedMessage_Returns422()
     {
         var user = await _client.CreateUserAsync();
-        var room = await _client.CreateRoomAsync(user);
-        var message = await _client.SendAsync(room, user, "oops");
+        var room = await factory.CreateRoomAsync(user);
+        var message = await factory.SendAsync(room, user, "oops");
         await _client.DeleteAsync($"/api/v1/rooms/{room}/messages/{message}").ExpectAsync(HttpStatusCode.NoContent);
 
-        await _client.PatchJsonAsync($"/api/v1/rooms/{room}/messages/{message}", new { userId = user, content = "fixed" })
+        await factory.As(user).PatchJsonAsync($"/api/v1/rooms/{room}/messages/{message}", new { content = "fixed" })
             .ExpectProblemAsync(HttpStatusCode.UnprocessableEntity, "message_deleted");
     }
 
@@ -135,9 +141,9 @@ public sealed class MessageEndpointsTests(ChatApiFactory factory) : IClassFixtur
     public async Task Edit_UnknownMessage_Returns404()
     {
         var user = await _client.CreateUserAsync();
-        var room = await _client.CreateRoomAsync(user);
+        var room = await factory.CreateRoomAsync(user);
 
-        await _client.PatchJsonAsync($"/api/v1/rooms/{room}/messages/{Guid.NewGuid()}", new { userId = user, content = "x" })
+        await factory.As(user).PatchJsonAsync($"/api/v1/rooms/{room}/messages/{Guid.NewGuid()}", new { content = "x" })
             .ExpectProblemAsync(HttpStatusCode.NotFound, "message_not_found");
     }
 
@@ -145,18 +151,18 @@ public sealed class MessageEndpointsTests(ChatApiFactory factory) : IClassFixtur
     public async Task Edit_EmptyContent_Returns400()
     {
         var user = await _client.CreateUserAsync();
-        var room = await _client.CreateRoomAsync(user);
-        var message = await _client.SendAsync(room, user, "x");
+        var room = await factory.CreateRoomAsync(user);
+        var message = await factory.SendAsync(room, user, "x");
 
-        await _client.PatchJsonAsync($"/api/v1/rooms/{room}/messages/{message}", new { userId = user, content = "" }).ExpectValidationProblemAsync("content");
+        await factory.As(user).PatchJsonAsync($"/api/v1/rooms/{room}/messages/{message}", new { content = "" }).ExpectValidationProblemAsync("content");
     }
 
     [Fact]
     public async Task Delete_LeavesTombstoneAndIsIdempotent()
     {
         var user = await _client.CreateUserAsync();
-        var room = await _client.CreateRoomAsync(user);
-        var message = await _client.SendAsync(room, user, "secret");
+        var room = await factory.CreateRoomAsync(user);
+        var message = await factory.SendAsync(room, user, "secret");
         factory.Time.Advance(TimeSpan.FromSeconds(1));
         var deletedAt = factory.Time.GetUtcNow();
 
@@ -175,7 +181,7 @@ public sealed class MessageEndpointsTests(ChatApiFactory factory) : IClassFixtur
     [Fact]
     public async Task Delete_UnknownMessage_Returns404()
     {
-        var room = await _client.CreateRoomAsync(await _client.CreateUserAsync());
+        var room = await factory.CreateRoomAsync(await _client.CreateUserAsync());
 
         await _client.DeleteAsync($"/api/v1/rooms/{room}/messages/{Guid.NewGuid()}").ExpectProblemAsync(HttpStatusCode.NotFound, "message_not_found");
     }
@@ -190,12 +196,12 @@ public sealed class MessageEndpointsTests(ChatApiFactory factory) : IClassFixtur
     public async Task List_ReturnsMessagesOldestFirst()
     {
         var user = await _client.CreateUserAsync();
-        var room = await _client.CreateRoomAsync(user);
+        var room = await factory.CreateRoomAsync(user);
         var sent = new List<Guid>();
         for (var i = 0; i < 3; i++)
         {
             factory.Time.Advance(TimeSpan.FromMilliseconds(1));
-            sent.Add(await _client.SendAsync(room, user, $"m{i}"));
+            sent.Add(await factory.SendAsync(room, user, $"m{i}"));
         }
 
         var list = await _client.GetAsync($"/api/v1/rooms/{room}/messages").ExpectAsync(HttpStatusCode.OK);

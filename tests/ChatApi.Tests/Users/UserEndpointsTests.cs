@@ -1,11 +1,12 @@
 using System.Net;
 using System.Net.Http.Json;
+using ChatApi.Tests.Auth;
 
 namespace ChatApi.Tests.Users;
 
 public sealed class UserEndpointsTests(ChatApiFactory factory) : IClassFixture<ChatApiFactory>
 {
-    private readonly HttpClient _client = factory.CreateClient();
+    private readonly HttpClient _client = factory.CreateAdminClient();
 
     [Fact]
     public async Task Create_ValidUser_Returns201WithLocationAndBody()
@@ -180,8 +181,8 @@ public sealed class UserEndpointsTests(ChatApiFactory factory) : IClassFixture<C
     public async Task Delete_Author_KeepsRoomsAndMessagesWithoutAuthor()
     {
         var author = await _client.CreateUserAsync();
-        var room = await _client.CreateRoomAsync(author);
-        var message = await _client.SendAsync(room, author, "still here");
+        var room = await factory.CreateRoomAsync(author);
+        var message = await factory.SendAsync(room, author, "still here");
 
         await _client.DeleteAsync($"/api/v1/users/{author}").ExpectAsync(HttpStatusCode.NoContent);
 
@@ -197,12 +198,12 @@ public sealed class UserEndpointsTests(ChatApiFactory factory) : IClassFixture<C
     {
         var owner = await _client.CreateUserAsync();
         var member = await _client.CreateUserAsync();
-        var first = await _client.CreateRoomAsync(owner);
-        var second = await _client.CreateRoomAsync(owner);
-        await _client.CreateRoomAsync(owner);
-        await _client.JoinAsync(second, member);
+        var first = await factory.CreateRoomAsync(owner);
+        var second = await factory.CreateRoomAsync(owner);
+        await factory.CreateRoomAsync(owner);
+        await factory.JoinAsync(second, member);
         factory.Time.Advance(TimeSpan.FromSeconds(1));
-        await _client.JoinAsync(first, member);
+        await factory.JoinAsync(first, member);
 
         var rooms = await _client.ReadAllPagesAsync($"/api/v1/users/{member}/rooms", 1);
 

@@ -9,13 +9,52 @@ internal sealed class SqliteUserRepository(SqliteConnectionFactory connections) 
 {
     private const string Columns = "id, username, email, display_name, created_at, updated_at";
 
-    public async Task<WriteResult> CreateAsync(UserRecord user, CancellationToken cancellationToken)
+    public async Task<WriteResult> CreateAsync(UserRecord user, string? passwordHash, CancellationToken cancellationToken)
     {
         await using var connection = await connections.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
-        command.CommandText = $"INSERT INTO users ({Columns}) VALUES ($id, $username, $email, $displayName, $createdAt, $updatedAt);";
+        command.CommandText = $"INSERT INTO users ({Columns}, password_hash) VALUES ($id, $username, $email, $displayName, $createdAt, $updatedAt, $passwordHash);";
         Bind(command, user);
+        command.Parameters.AddWithValue("$passwordHash", Nullable(passwordHash));
         return await WriteAsync(command, cancellationToken);
+    }
+
+    public async Task<UserCredentials?> FindCredentialsAsync(string username, CancellationToken cancellationToken)
+    {
+        await using var connection = await connections.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT {Columns}, password_hash, role FROM users WHERE username = $username;";
+        command.Parameters.AddWithValue("$username", username);
+        return await command.ReadSingleAsync(r => new UserCredentials(Read(r), r.GetNullableString(6), r.GetString(7)), cancellationToken);
+    }
+
+    public async Task<string?> GetRoleAsync(Guid id, CancellationToken cancellationToken)
+    {
+        await using var connection = await connections.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT role FROM users WHERE id = $id;";
+        command.Parameters.AddWithValue("$id", Text(id));
+        return await command.ExecuteScalarAsync(cancellationToken) as string;
+    }
+
+    public async Task<bool> SetRoleAsync(Guid id, string role, CancellationToken cancellationToken)
+    {
+        await using var connection = await connections.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "UPDATE users SET role = $role WHERE id = $id;";
+        command.Parameters.AddWithValue("$id", Text(id));
+        command.Parameters.AddWithValue("$role", role);
+        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+    }
+
+    public async Task SetPasswordHashAsync(Guid id, string passwordHash, CancellationToken cancellationToken)
+    {
+        await using var connection = await connections.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "UPDATE users SET password_hash = $passwordHash WHERE id = $id;";
+        command.Parameters.AddWithValue("$id", Text(id));
+        command.Parameters.AddWithValue("$passwordHash", passwordHash);
+        await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     public async Task<UserRecord?> GetAsync(Guid id, CancellationToken cancellationToken)
