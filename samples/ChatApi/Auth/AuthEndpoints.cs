@@ -23,7 +23,7 @@ internal static class AuthEndpoints
 
     public static IEndpointRouteBuilder MapAuthEndpoints(this IEndpointRouteBuilder app)
     {
-        var auth = app.MapGroup("/api/v1/auth").WithTags("Authentication");
+        var auth = app.MapGroup("/api/auth").WithTags("Authentication");
         auth.MapPost("/register", RegisterAsync).WithName("Register").WithSummary("Creates a user with a password; the username must be unused (409 otherwise).")
             .ProducesProblem(StatusCodes.Status409Conflict).AllowAnonymous();
         auth.MapPost("/login", LoginAsync).WithName("Login").WithSummary("Checks a username and password, plus a TOTP or backup code for users with MFA.")
