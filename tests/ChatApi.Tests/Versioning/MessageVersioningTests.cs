@@ -107,6 +107,41 @@ public sealed class MessageVersioningTests(ChatApiFactory factory) : IClassFixtu
         Assert.False(v2.Headers.Contains("Deprecation"));
     }
 
+    [Theory]
+    [InlineData("1", HttpStatusCode.Created)]
+    [InlineData("3", HttpStatusCode.UnsupportedMediaType)]
+    public async Task SendWithVersionedContentType_IsReadAsThatVersion(string version, HttpStatusCode status)
+    {
+        var (user, room) = await MemberAndRoomAsync();
+        var body = "{\"content\":\"typed\",\"attachments\":[{\"fileName\":\"a.txt\",\"contentType\":\"text/plain\",\"size\":1,\"url\":\"https://a.example/a\"}]}";
+
+        using var content = new StringContent(body, System.Text.Encoding.UTF8);
+        content.Headers.ContentType = System.Net.Http.Headers.MediaTypeHeaderValue.Parse($"application/vnd.api+json; version={version}");
+        using var response = await factory.As(user).PostAsync($"/api/rooms/{room}/messages", content);
+
+        if (status == HttpStatusCode.Created)
+        {
+            Assert.Equal(status, response.StatusCode);
+            AssertV1Shape(await response.ReadJsonAsync());
+            Assert.True(response.Headers.Contains("Deprecation"));
+        }
+        else
+        {
+            await Task.FromResult(response).ExpectProblemAsync(status, "ApiVersionUnsupported");
+        }
+    }
+
+    [Fact]
+    public async Task EditV1_AnswersInTheV1Shape()
+    {
+        var (user, room, id) = await MessageWithReactionAndAttachmentAsync();
+
+        var edited = await factory.As(user).PatchJsonAsync($"/api/v1/rooms/{room}/messages/{id}", new { content = "edited" }).ExpectAsync(HttpStatusCode.OK);
+
+        AssertV1Shape(edited);
+        Assert.Equal("edited", edited.GetProperty("content").GetString());
+    }
+
     [Fact]
     public async Task NoVersion_IsServedAsV2()
     {
