@@ -20,13 +20,9 @@ internal enum ReactionWriteResult
     NotMember,
 }
 
-/// <summary>Stores the reactions and attachments of messages (messages API v2).</summary>
+/// <summary>Reads the reactions and attachments of messages and stores reactions (messages API v2); attachments are stored with their message by <see cref="IMessageRepository"/>.</summary>
 internal interface IMessageDetailsRepository
 {
-    /// <summary>Stores the message and its attachments in one transaction, only if its author is a member of the room.</summary>
-    /// <returns><see langword="false"/> when the author is not a member (or the room is gone); nothing is stored then.</returns>
-    Task<bool> CreateIfMemberAsync(MessageRecord message, IReadOnlyList<AttachmentRecord> attachments, CancellationToken cancellationToken);
-
     /// <summary>Reads the reactions (oldest first) and attachments of each message; messages without any are absent.</summary>
     Task<IReadOnlyDictionary<Guid, MessageDetails>> GetAsync(IReadOnlyCollection<Guid> messageIds, CancellationToken cancellationToken);
 

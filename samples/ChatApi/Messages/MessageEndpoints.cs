@@ -42,7 +42,7 @@ internal static class MessageEndpoints
         Guid id,
         SendMessageRequest request,
         ClaimsPrincipal principal,
-        IMessageDetailsRepository details,
+        IMessageRepository messages,
         IRoomRepository rooms,
         HttpContext context,
         TimeProvider timeProvider,
@@ -62,7 +62,7 @@ internal static class MessageEndpoints
         var now = timeProvider.GetUtcNow();
         var message = new MessageRecord(Guid.CreateVersion7(now), id, userId, request.Content!, now, null, null);
         var attachments = MessageV2Rules.ToRecords(message.Id, request.Attachments, now);
-        return await details.CreateIfMemberAsync(message, attachments, cancellationToken)
+        return await messages.CreateIfMemberAsync(message, attachments, cancellationToken)
             ? TypedResults.Created($"/api/{ChatApiVersions.Segment(context)}/rooms/{id}/messages/{message.Id}", MessageResponse.From(message, new MessageDetails([], attachments)))
             : Problems.Unprocessable("not_a_member", $"User '{userId}' is not a member of room '{id}'; join it before posting.");
     }
