@@ -4,6 +4,7 @@ using ChatApi.Infrastructure;
 using ChatApi.Messages;
 using ChatApi.Rooms;
 using ChatApi.Users;
+using ChatApi.Versioning;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -23,6 +24,7 @@ builder.Services.AddChatApi();
 builder.Services.AddChatSqliteStorage();
 builder.Services.AddChatSecurity(builder.Configuration);
 builder.Services.AddChatRateLimiting(builder.Configuration);
+builder.Services.AddChatVersioning(builder.Configuration);
 
 var app = builder.Build();
 
@@ -34,12 +36,14 @@ app.UseAuthentication();
 // unauthenticated requests is limited by client IP too.
 app.UseRateLimiter();
 app.UseAuthorization();
-app.MapAuthEndpoints();
+app.UseApiVersionChanges();
+app.MapGroup(string.Empty).IsApiVersionNeutral().MapAuthEndpoints();
 app.MapJwks().AllowAnonymous();
-app.MapUserEndpoints();
-app.MapRoomEndpoints();
-app.MapMemberEndpoints();
-app.MapMessageEndpoints();
+var versioned = app.MapVersionedApi();
+versioned.MapUserEndpoints();
+versioned.MapRoomEndpoints();
+versioned.MapMemberEndpoints();
+versioned.MapMessageEndpoints();
 app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = HealthResponseWriter.WriteAsync }).AllowAnonymous().DisableRateLimiting();
 app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready"), ResponseWriter = HealthResponseWriter.WriteAsync }).AllowAnonymous().DisableRateLimiting();
 app.MapOpenApi().AllowAnonymous();

@@ -23,7 +23,7 @@ internal static class AuthEndpoints
 
     public static IEndpointRouteBuilder MapAuthEndpoints(this IEndpointRouteBuilder app)
     {
-        var auth = app.MapGroup("/api/v1/auth").WithTags("Authentication");
+        var auth = app.MapGroup("/api/auth").WithTags("Authentication");
 
         // Password and code guessing happen here: these endpoints get the strict limits, not the general API ones.
         auth.MapPost("/register", RegisterAsync).RequireRateLimiting(RateLimitingServiceCollectionExtensions.AuthPolicy).WithName("Register").WithSummary("Creates a user with a password; the username must be unused (409 otherwise).")

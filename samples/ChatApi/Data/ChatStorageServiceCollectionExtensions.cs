@@ -18,6 +18,7 @@ internal static class ChatStorageServiceCollectionExtensions
         services.AddSingleton<IUserRepository, SqliteUserRepository>();
         services.AddSingleton<IRoomRepository, SqliteRoomRepository>();
         services.AddSingleton<IMessageRepository, SqliteMessageRepository>();
+        services.AddSingleton<IMessageDetailsRepository, SqliteMessageDetailsRepository>();
         services.AddSingleton<ITotpStore, SqliteTotpStore>();
         services.AddSingleton<IBackupCodeStore, SqliteBackupCodeStore>();
         services.AddSingleton<IApiKeyStore, SqliteApiKeyStore>();

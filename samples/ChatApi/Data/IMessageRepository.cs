@@ -5,9 +5,12 @@ namespace ChatApi.Data;
 /// <summary>Stores the messages of rooms.</summary>
 internal interface IMessageRepository
 {
-    /// <summary>Stores the message only if its author is a member of the room at that instant.</summary>
-    /// <returns><see langword="false"/> when the author is not a member (or the room is gone).</returns>
-    Task<bool> CreateIfMemberAsync(MessageRecord message, CancellationToken cancellationToken);
+    /// <summary>
+    /// Stores the message and its attachments (messages API v2) in one transaction, only if its author is a member of
+    /// the room at that instant.
+    /// </summary>
+    /// <returns><see langword="false"/> when the author is not a member (or the room is gone); nothing is stored then.</returns>
+    Task<bool> CreateIfMemberAsync(MessageRecord message, IReadOnlyList<AttachmentRecord> attachments, CancellationToken cancellationToken);
 
     Task<MessageRecord?> GetAsync(Guid roomId, Guid messageId, CancellationToken cancellationToken);
 

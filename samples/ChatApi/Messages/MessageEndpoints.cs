@@ -4,17 +4,21 @@ using ChatApi.Auth;
 using ChatApi.Data;
 using ChatApi.Infrastructure;
 using ChatApi.Rooms;
+using ChatApi.Versioning;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace ChatApi.Messages;
 
-/// <summary><c>/api/v1/rooms/{id}/messages</c>: send, list, read, edit and delete messages.</summary>
+/// <summary>
+/// <c>/api/{v1|v2}/rooms/{id}/messages</c>: send, list, read, edit and delete messages, and (v2) react to them. The
+/// handlers speak v2; v1 requests and responses go through <see cref="ReactionsAndAttachmentsChange"/>.
+/// </summary>
 internal static class MessageEndpoints
 {
     public static IEndpointRouteBuilder MapMessageEndpoints(this IEndpointRouteBuilder app)
     {
-        var messages = app.MapGroup("/api/v1/rooms/{id:guid}/messages").WithTags("Messages");
+        var messages = app.MapGroup("/api/rooms/{id:guid}/messages").WithTags("Messages").WithVersionChanges(new ReactionsAndAttachmentsChange());
 
         messages.MapPost("/", SendAsync).WithName("SendMessage").WithSummary("Posts a message as the current user, who must be a member of the room (422 otherwise).")
             .RequirePermission(Permissions.MessageCreate)
@@ -30,6 +34,7 @@ internal static class MessageEndpoints
             .ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
         messages.MapDelete("/{messageId:guid}", DeleteAsync).WithName("DeleteMessage").WithSummary("Deletes a message, leaving a tombstone: Admins, Moderators and the room's owner.")
             .ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound);
+        messages.MapReactionEndpoints();
         return app;
     }
 
@@ -39,6 +44,7 @@ internal static class MessageEndpoints
         ClaimsPrincipal principal,
         IMessageRepository messages,
         IRoomRepository rooms,
+        HttpContext context,
         TimeProvider timeProvider,
         CancellationToken cancellationToken)
     {
@@ -55,13 +61,14 @@ internal static class MessageEndpoints
         var userId = principal.Id();
         var now = timeProvider.GetUtcNow();
         var message = new MessageRecord(Guid.CreateVersion7(now), id, userId, request.Content!, now, null, null);
-        return await messages.CreateIfMemberAsync(message, cancellationToken)
-            ? TypedResults.Created($"/api/v1/rooms/{id}/messages/{message.Id}", MessageResponse.From(message))
+        var attachments = MessageV2Rules.ToRecords(message.Id, request.Attachments, now);
+        return await messages.CreateIfMemberAsync(message, attachments, cancellationToken)
+            ? TypedResults.Created($"/api/{ChatApiVersions.Segment(context)}/rooms/{id}/messages/{message.Id}", MessageResponse.From(message, new MessageDetails([], attachments)))
             : Problems.Unprocessable("not_a_member", $"User '{userId}' is not a member of room '{id}'; join it before posting.");
     }
 
     private static async Task<Results<Ok<PageResponse<MessageResponse>>, ValidationProblem, ProblemHttpResult>> ListAsync(
-        Guid id, string? first, string? after, IMessageRepository messages, IRoomRepository rooms, CancellationToken cancellationToken)
+        Guid id, string? first, string? after, IMessageRepository messages, IMessageDetailsRepository details, IRoomRepository rooms, CancellationToken cancellationToken)
     {
         if (!PageRequest.TryCreate(first, after, out var page, out var errors))
         {
@@ -74,17 +81,28 @@ internal static class MessageEndpoints
         }
 
         var result = await messages.ListAsync(id, page, cancellationToken);
-        return TypedResults.Ok(result.ToResponse(MessageResponse.From));
+        var extras = await details.GetAsync([.. result.Items.Select(m => m.Id)], cancellationToken);
+        return TypedResults.Ok(result.ToResponse(m => MessageResponse.From(m, extras.GetValueOrDefault(m.Id, MessageDetails.Empty))));
     }
 
     private static async Task<Results<Ok<MessageResponse>, ProblemHttpResult>> GetAsync(
-        Guid id, Guid messageId, IMessageRepository messages, CancellationToken cancellationToken) =>
+        Guid id, Guid messageId, IMessageRepository messages, IMessageDetailsRepository details, CancellationToken cancellationToken) =>
         await messages.GetAsync(id, messageId, cancellationToken) is { } message
-            ? TypedResults.Ok(MessageResponse.From(message))
+            ? TypedResults.Ok(await ToResponseAsync(message, details, cancellationToken))
             : MessageNotFound(id, messageId);
 
+    internal static async Task<MessageResponse> ToResponseAsync(MessageRecord message, IMessageDetailsRepository details, CancellationToken cancellationToken) =>
+        MessageResponse.From(message, (await details.GetAsync([message.Id], cancellationToken)).GetValueOrDefault(message.Id, MessageDetails.Empty));
+
     private static async Task<Results<Ok<MessageResponse>, ValidationProblem, ProblemHttpResult>> EditAsync(
-        Guid id, Guid messageId, EditMessageRequest request, ClaimsPrincipal principal, IMessageRepository messages, TimeProvider timeProvider, CancellationToken cancellationToken)
+        Guid id,
+        Guid messageId,
+        EditMessageRequest request,
+        ClaimsPrincipal principal,
+        IMessageRepository messages,
+        IMessageDetailsRepository details,
+        TimeProvider timeProvider,
+        CancellationToken cancellationToken)
     {
         if (request.Validate() is { } errors)
         {
@@ -116,7 +134,7 @@ internal static class MessageEndpoints
         }
 
         return await messages.GetAsync(id, messageId, cancellationToken) is { } edited
-            ? TypedResults.Ok(MessageResponse.From(edited))
+            ? TypedResults.Ok(await ToResponseAsync(edited, details, cancellationToken))
             : MessageNotFound(id, messageId);
     }
 
@@ -147,9 +165,9 @@ internal static class MessageEndpoints
             : MessageNotFound(id, messageId);
     }
 
-    private static ProblemHttpResult MessageDeleted(Guid messageId) =>
+    internal static ProblemHttpResult MessageDeleted(Guid messageId) =>
         Problems.Unprocessable("message_deleted", $"Message '{messageId}' has been deleted and can no longer be edited.");
 
-    private static ProblemHttpResult MessageNotFound(Guid roomId, Guid messageId) =>
+    internal static ProblemHttpResult MessageNotFound(Guid roomId, Guid messageId) =>
         Problems.NotFound("message_not_found", $"Room '{roomId}' has no message with id '{messageId}'.");
 }

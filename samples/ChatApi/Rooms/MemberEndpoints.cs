@@ -14,7 +14,7 @@ internal static class MemberEndpoints
 {
     public static IEndpointRouteBuilder MapMemberEndpoints(this IEndpointRouteBuilder app)
     {
-        var members = app.MapGroup("/api/v1/rooms/{id:guid}/members").WithTags("Members");
+        var members = app.MapGroup("/api/rooms/{id:guid}/members").WithTags("Members");
 
         members.MapPost("/", JoinAsync).WithName("JoinRoom").WithSummary("Adds the current user to the room (409 when already a member); no body.")
             .RequirePermission(ChatRoles.RoomJoinPermission)

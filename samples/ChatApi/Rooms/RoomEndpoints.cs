@@ -14,7 +14,7 @@ internal static class RoomEndpoints
 {
     public static IEndpointRouteBuilder MapRoomEndpoints(this IEndpointRouteBuilder app)
     {
-        var rooms = app.MapGroup("/api/v1/rooms").WithTags("Rooms");
+        var rooms = app.MapGroup("/api/rooms").WithTags("Rooms");
 
         rooms.MapPost("/", CreateAsync).WithName("CreateRoom").WithSummary("Creates a room owned by the current user, who becomes its first member.")
             .RequirePermission(Permissions.RoomCreate)

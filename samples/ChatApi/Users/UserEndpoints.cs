@@ -12,7 +12,7 @@ internal static class UserEndpoints
 {
     public static IEndpointRouteBuilder MapUserEndpoints(this IEndpointRouteBuilder app)
     {
-        var users = app.MapGroup("/api/v1/users").WithTags("Users");
+        var users = app.MapGroup("/api/users").WithTags("Users");
 
         users.MapPost("/", CreateAsync).WithName("CreateUser").WithSummary("Creates a user without a password (Admins; people register themselves); 409 if the username is taken.")
             .RequirePermission(Permissions.UserCreate)

@@ -53,7 +53,7 @@ public sealed class SqliteRepositoryTests : IClassFixture<ChatApiFactory>
 
         var message = new MessageRecord(Guid.CreateVersion7(), room, user, "late", _now, null, null);
 
-        Assert.False(await _messages.CreateIfMemberAsync(message, CancellationToken.None));
+        Assert.False(await _messages.CreateIfMemberAsync(message, [], CancellationToken.None));
     }
 
     [Fact]

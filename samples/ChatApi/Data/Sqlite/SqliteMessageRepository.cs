@@ -9,23 +9,50 @@ internal sealed class SqliteMessageRepository(SqliteConnectionFactory connection
 {
     private const string Columns = "id, room_id, author_id, content, created_at, edited_at, deleted_at";
 
-    public async Task<bool> CreateIfMemberAsync(MessageRecord message, CancellationToken cancellationToken)
+    public async Task<bool> CreateIfMemberAsync(MessageRecord message, IReadOnlyList<AttachmentRecord> attachments, CancellationToken cancellationToken)
     {
         await using var connection = await connections.OpenAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
+        await using (var command = connection.CreateCommand())
+        {
+            command.Transaction = transaction;
 
-        // One statement, so a member who leaves concurrently either posted before leaving or not at all.
-        command.CommandText = $"""
-            INSERT INTO messages ({Columns})
-            SELECT $id, $roomId, $authorId, $content, $createdAt, NULL, NULL
-            WHERE EXISTS (SELECT 1 FROM room_members WHERE room_id = $roomId AND user_id = $authorId);
-            """;
-        command.Parameters.AddWithValue("$id", Text(message.Id));
-        command.Parameters.AddWithValue("$roomId", Text(message.RoomId));
-        command.Parameters.AddWithValue("$authorId", Text(message.AuthorId));
-        command.Parameters.AddWithValue("$content", Nullable(message.Content));
-        command.Parameters.AddWithValue("$createdAt", message.CreatedAt.UtcTicks);
-        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+            // One statement, so a member who leaves concurrently either posted before leaving or not at all.
+            command.CommandText = $"""
+                INSERT INTO messages ({Columns})
+                SELECT $id, $roomId, $authorId, $content, $createdAt, NULL, NULL
+                WHERE EXISTS (SELECT 1 FROM room_members WHERE room_id = $roomId AND user_id = $authorId);
+                """;
+            command.Parameters.AddWithValue("$id", Text(message.Id));
+            command.Parameters.AddWithValue("$roomId", Text(message.RoomId));
+            command.Parameters.AddWithValue("$authorId", Text(message.AuthorId));
+            command.Parameters.AddWithValue("$content", Nullable(message.Content));
+            command.Parameters.AddWithValue("$createdAt", message.CreatedAt.UtcTicks);
+            if (await command.ExecuteNonQueryAsync(cancellationToken) != 1)
+            {
+                return false;
+            }
+        }
+
+        foreach (var attachment in attachments)
+        {
+            await using var insert = connection.CreateCommand();
+            insert.Transaction = transaction;
+            insert.CommandText = """
+                INSERT INTO message_attachments (id, message_id, file_name, content_type, size_bytes, url)
+                VALUES ($id, $messageId, $fileName, $contentType, $size, $url);
+                """;
+            insert.Parameters.AddWithValue("$id", Text(attachment.Id));
+            insert.Parameters.AddWithValue("$messageId", Text(attachment.MessageId));
+            insert.Parameters.AddWithValue("$fileName", attachment.FileName);
+            insert.Parameters.AddWithValue("$contentType", attachment.ContentType);
+            insert.Parameters.AddWithValue("$size", attachment.Size);
+            insert.Parameters.AddWithValue("$url", attachment.Url.AbsoluteUri);
+            await insert.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return true;
     }
 
     public async Task<MessageRecord?> GetAsync(Guid roomId, Guid messageId, CancellationToken cancellationToken)
