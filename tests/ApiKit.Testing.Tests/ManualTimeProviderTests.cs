@@ -95,4 +95,27 @@ public sealed class ManualTimeProviderTests
         time.Advance(TimeSpan.FromSeconds(1));
         Assert.True(cts.IsCancellationRequested);
     }
+
+    [Fact]
+    public async Task Advance_FromManyThreads_AddsUpAndNeverGoesBackwards()
+    {
+        var time = new ManualTimeProvider();
+        var backwards = 0;
+
+        await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(() =>
+        {
+            for (var i = 0; i < 20_000; i++)
+            {
+                var before = time.GetTimestamp();
+                time.Advance(TimeSpan.FromTicks(1));
+                if (time.GetTimestamp() <= before)
+                {
+                    Interlocked.Increment(ref backwards);
+                }
+            }
+        })));
+
+        Assert.Equal(0, backwards);
+        Assert.Equal(ManualTimeProvider.DefaultStart.AddTicks(160_000), time.GetUtcNow());
+    }
 }

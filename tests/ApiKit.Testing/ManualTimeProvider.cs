@@ -10,6 +10,10 @@ public sealed class ManualTimeProvider : TimeProvider
     public static readonly DateTimeOffset DefaultStart = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
     private readonly Lock _gate = new();
+
+    // Serialises whole Advance calls: each computes its target from the clock it finds, so concurrent advances add
+    // up and the clock never moves backwards. Lock is re-entrant, so a timer callback may advance the clock too.
+    private readonly Lock _advanceGate = new();
     private readonly List<ManualTimer> _timers = [];
     private DateTimeOffset _now;
     private TimeZoneInfo _localTimeZone = TimeZoneInfo.Utc;
@@ -78,33 +82,36 @@ public sealed class ManualTimeProvider : TimeProvider
     public void Advance(TimeSpan delta)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(delta, TimeSpan.Zero);
-        DateTimeOffset target;
-        lock (_gate)
+        lock (_advanceGate)
         {
-            target = _now + delta;
-        }
-
-        while (true)
-        {
-            ManualTimer? next;
+            DateTimeOffset target;
             lock (_gate)
             {
-                next = _timers
-                    .Where(t => t.DueAt is { } due && due <= target)
-                    .OrderBy(t => t.DueAt)
-                    .ThenBy(t => t.Sequence)
-                    .FirstOrDefault();
-                if (next is null)
-                {
-                    _now = target;
-                    return;
-                }
-
-                _now = next.DueAt!.Value;
-                next.Reschedule(_now);
+                target = _now + delta;
             }
 
-            next.Fire();
+            while (true)
+            {
+                ManualTimer? next;
+                lock (_gate)
+                {
+                    next = _timers
+                        .Where(t => t.DueAt is { } due && due <= target)
+                        .OrderBy(t => t.DueAt)
+                        .ThenBy(t => t.Sequence)
+                        .FirstOrDefault();
+                    if (next is null)
+                    {
+                        _now = target;
+                        return;
+                    }
+
+                    _now = next.DueAt!.Value;
+                    next.Reschedule(_now);
+                }
+
+                next.Fire();
+            }
         }
     }
 
