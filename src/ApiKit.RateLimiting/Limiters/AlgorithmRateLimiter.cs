@@ -63,6 +63,13 @@ internal sealed class AlgorithmRateLimiter : RateLimiter
         bool acquired;
         lock (_entry)
         {
+            if (LimitMath.TryAdmit(_parameters, ref _entry.State, now, permitCount))
+            {
+                _successful++;
+                _lastUsed = now;
+                return DecisionLease.RentAdmitted(_parameters, _entry.State, now);
+            }
+
             decision = LimitMath.Decide(_parameters, _entry.State, now, permitCount, out var next);
             acquired = decision.Allowed && decision.DelayMicros == 0;
             if (acquired)
