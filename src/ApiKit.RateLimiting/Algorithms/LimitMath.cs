@@ -26,6 +26,80 @@ internal static class LimitMath
         };
     }
 
+    /// <summary>
+    /// The accept path of <see cref="Decide"/> followed by <see cref="Commit"/>, without computing the lease numbers:
+    /// when it returns <see langword="true"/> the state is exactly what Decide + Commit would have stored; when it
+    /// returns <see langword="false"/> the state is untouched and the caller takes the full path (rejections, window
+    /// rollovers, queued requests, sliding logs). The remaining quota and reset of an accepted decision equal those of
+    /// a zero-cost <see cref="Decide"/> on the committed state at the same time, so leases compute them only when read.
+    /// </summary>
+    public static bool TryAdmit(in LimitParameters p, ref LimitState s, long now, long cost)
+    {
+        var w = p.WindowMicros;
+        switch (p.Algorithm)
+        {
+            case RateLimitAlgorithm.TokenBucket:
+            {
+                var capacity = p.Burst * w;
+                var tokens = s.Initialized ? Refill(s.A, now - s.B, capacity, p.PermitLimit) : capacity;
+                var need = cost * w;
+                if (cost > p.Burst || tokens < need)
+                {
+                    return false;
+                }
+
+                s.Initialized = true;
+                s.A = tokens - need;
+                s.B = Math.Max(s.B, now);
+                return true;
+            }
+
+            case RateLimitAlgorithm.LeakyBucket:
+            {
+                var excess = s.Initialized ? Drain(s.A, now - s.B, p.PermitLimit) : 0;
+                var after = excess + (cost * w);
+                if (cost > p.Burst + p.QueueLimit || after > p.Burst * w)
+                {
+                    return false;
+                }
+
+                s.Initialized = true;
+                s.A = after;
+                s.B = Math.Max(s.B, now);
+                return true;
+            }
+
+            case RateLimitAlgorithm.FixedWindow:
+                if (!s.Initialized || now >= s.A + w || cost > p.PermitLimit || s.B + cost > p.PermitLimit)
+                {
+                    return false;
+                }
+
+                s.B += cost;
+                return true;
+
+            case RateLimitAlgorithm.SlidingWindowCounter:
+            {
+                if (!s.Initialized || now >= s.A + w || cost > p.PermitLimit)
+                {
+                    return false;
+                }
+
+                var elapsed = Math.Clamp(now - s.A, 0, w);
+                if ((s.C * (w - elapsed)) + ((s.B + cost) * w) > p.PermitLimit * w)
+                {
+                    return false;
+                }
+
+                s.B += cost;
+                return true;
+            }
+
+            default:
+                return false;
+        }
+    }
+
     /// <summary>Stores the state <see cref="Decide"/> computed for an admitted request.</summary>
     public static void Commit(in LimitParameters p, ref LimitState state, in LimitState next, long now, long cost)
     {

@@ -66,6 +66,29 @@ internal sealed class KeyedLimitStore<TKey> : IDisposable
         }
     }
 
+    /// <summary>
+    /// The accept path of <see cref="Decide"/>: admits and commits when <see cref="LimitMath.TryAdmit"/> does, and
+    /// returns the lease; <see langword="null"/> (state untouched) sends the caller to the full path.
+    /// </summary>
+    public DecisionLease? TryAdmit(TKey key, long cost, long now)
+    {
+        while (true)
+        {
+            var entry = GetEntry(key);
+            lock (entry)
+            {
+                if (entry.Evicted)
+                {
+                    continue;
+                }
+
+                return LimitMath.TryAdmit(Parameters, ref entry.State, now, cost)
+                    ? DecisionLease.RentAdmitted(Parameters, entry.State, now)
+                    : null;
+            }
+        }
+    }
+
     /// <summary>Removes every entry at rest; returns how many were removed.</summary>
     public int Evict()
     {

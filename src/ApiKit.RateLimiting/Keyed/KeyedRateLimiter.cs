@@ -35,7 +35,13 @@ internal sealed class KeyedRateLimiter<TKey> : PartitionedRateLimiter<TKey>
     protected override RateLimitLease AttemptAcquireCore(TKey resource, int permitCount)
     {
         Validate(permitCount);
-        var decision = _store.Decide(resource, permitCount, _store.Clock.NowMicros(), allowDelay: false);
+        var now = _store.Clock.NowMicros();
+        if (_store.TryAdmit(resource, permitCount, now) is { } admitted)
+        {
+            return admitted;
+        }
+
+        var decision = _store.Decide(resource, permitCount, now, allowDelay: false);
         return Lease(decision, decision.Allowed && decision.DelayMicros == 0);
     }
 

@@ -7,7 +7,11 @@ internal sealed class AlgorithmRateLimiter : RateLimiter
 {
     private readonly LimitParameters _parameters;
     private readonly RateLimitClock _clock;
-    private readonly LimitEntry _entry = new();
+    // A System.Threading.Lock rather than a monitor on an object: cheaper to enter and leave uncontended, and one
+    // limiter has only one, so its size does not matter (keyed entries keep the header lock to stay small).
+    private readonly Lock _lock = new();
+    private readonly long _maxCost;
+    private LimitState _state;
     private long _successful;
     private long _failed;
     private long _sequence;
@@ -19,6 +23,7 @@ internal sealed class AlgorithmRateLimiter : RateLimiter
     {
         _parameters = rule.ToParameters();
         _clock = new RateLimitClock(timeProvider);
+        _maxCost = _parameters.MaxCost;
     }
 
     public override TimeSpan? IdleDuration
@@ -26,9 +31,9 @@ internal sealed class AlgorithmRateLimiter : RateLimiter
         get
         {
             var now = _clock.NowMicros();
-            lock (_entry)
+            lock (_lock)
             {
-                return LimitMath.IsAtRest(_parameters, _entry.State, now) ? RateLimitClock.ToTimeSpan(now - _lastUsed) : null;
+                return LimitMath.IsAtRest(_parameters, _state, now) ? RateLimitClock.ToTimeSpan(now - _lastUsed) : null;
             }
         }
     }
@@ -39,9 +44,9 @@ internal sealed class AlgorithmRateLimiter : RateLimiter
         LimitDecision decision;
         long successful;
         long failed;
-        lock (_entry)
+        lock (_lock)
         {
-            decision = LimitMath.Decide(_parameters, _entry.State, now, 0, out _);
+            decision = LimitMath.Decide(_parameters, _state, now, 0, out _);
             successful = _successful;
             failed = _failed;
         }
@@ -61,13 +66,20 @@ internal sealed class AlgorithmRateLimiter : RateLimiter
         var now = _clock.NowMicros();
         LimitDecision decision;
         bool acquired;
-        lock (_entry)
+        lock (_lock)
         {
-            decision = LimitMath.Decide(_parameters, _entry.State, now, permitCount, out var next);
+            if (LimitMath.TryAdmit(_parameters, ref _state, now, permitCount))
+            {
+                _successful++;
+                _lastUsed = now;
+                return DecisionLease.RentAdmitted(_parameters, _state, now);
+            }
+
+            decision = LimitMath.Decide(_parameters, _state, now, permitCount, out var next);
             acquired = decision.Allowed && decision.DelayMicros == 0;
             if (acquired)
             {
-                LimitMath.Commit(_parameters, ref _entry.State, next, now, permitCount);
+                LimitMath.Commit(_parameters, ref _state, next, now, permitCount);
                 _successful++;
             }
             else
@@ -92,12 +104,12 @@ internal sealed class AlgorithmRateLimiter : RateLimiter
         var now = _clock.NowMicros();
         LimitDecision decision;
         long sequence;
-        lock (_entry)
+        lock (_lock)
         {
-            decision = LimitMath.Decide(_parameters, _entry.State, now, permitCount, out var next);
+            decision = LimitMath.Decide(_parameters, _state, now, permitCount, out var next);
             if (decision.Allowed)
             {
-                LimitMath.Commit(_parameters, ref _entry.State, next, now, permitCount);
+                LimitMath.Commit(_parameters, ref _state, next, now, permitCount);
             }
 
             sequence = ++_sequence;
@@ -135,13 +147,13 @@ internal sealed class AlgorithmRateLimiter : RateLimiter
         }
         catch (OperationCanceledException)
         {
-            lock (_entry)
+            lock (_lock)
             {
                 // Only the last reservation can be handed back: later ones were scheduled behind it, and pulling the
                 // queue forward under them would let two requests leak in the same slot.
                 if (_sequence == sequence)
                 {
-                    _entry.State.A = Math.Max(0, _entry.State.A - (permitCount * _parameters.WindowMicros));
+                    _state.A = Math.Max(0, _state.A - (permitCount * _parameters.WindowMicros));
                 }
             }
 
@@ -152,7 +164,7 @@ internal sealed class AlgorithmRateLimiter : RateLimiter
             Interlocked.Decrement(ref _queued);
         }
 
-        lock (_entry)
+        lock (_lock)
         {
             _successful++;
         }
@@ -178,6 +190,6 @@ internal sealed class AlgorithmRateLimiter : RateLimiter
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         ArgumentOutOfRangeException.ThrowIfNegative(permitCount);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(permitCount, _parameters.MaxCost);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(permitCount, _maxCost);
     }
 }

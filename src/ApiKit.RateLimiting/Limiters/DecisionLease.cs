@@ -22,6 +22,13 @@ internal sealed class DecisionLease : RateLimitLease
     private long _resetMicros;
     private bool _returned;
 
+    // Accepted on the fast path: the numbers are derived from the committed state only if someone reads them
+    // (two divisions per decision otherwise, which is a large share of an in-memory decision).
+    private bool _deferred;
+    private LimitParameters _parameters;
+    private LimitState _state;
+    private long _now;
+
     private DecisionLease()
     {
     }
@@ -31,7 +38,14 @@ internal sealed class DecisionLease : RateLimitLease
     public override IEnumerable<string> MetadataNames =>
         _acquired ? AcquiredNames : _retryAfterMicros == LimitDecision.Never ? NeverNames : RejectedNames;
 
-    internal long RemainingPermits => _remaining;
+    internal long RemainingPermits
+    {
+        get
+        {
+            Materialize();
+            return _remaining;
+        }
+    }
 
     internal long RetryAfterMicros => _retryAfterMicros;
 
@@ -44,6 +58,22 @@ internal sealed class DecisionLease : RateLimitLease
         lease._remaining = remaining;
         lease._resetMicros = resetMicros;
         lease._returned = false;
+        lease._deferred = false;
+        return lease;
+    }
+
+    /// <summary>Rents an accepted lease for a decision taken by <see cref="LimitMath.TryAdmit"/>.</summary>
+    public static DecisionLease RentAdmitted(in LimitParameters parameters, in LimitState committed, long now)
+    {
+        var lease = _cached ?? new DecisionLease();
+        _cached = null;
+        lease._acquired = true;
+        lease._retryAfterMicros = 0;
+        lease._returned = false;
+        lease._deferred = true;
+        lease._parameters = parameters;
+        lease._state = committed;
+        lease._now = now;
         return lease;
     }
 
@@ -60,18 +90,33 @@ internal sealed class DecisionLease : RateLimitLease
 
         if (metadataName == RateLimitMetadata.Remaining.Name)
         {
+            Materialize();
             metadata = _remaining;
             return true;
         }
 
         if (metadataName == RateLimitMetadata.Reset.Name)
         {
+            Materialize();
             metadata = RateLimitClock.ToTimeSpan(_resetMicros);
             return true;
         }
 
         metadata = null;
         return false;
+    }
+
+    private void Materialize()
+    {
+        if (!_deferred)
+        {
+            return;
+        }
+
+        var decision = LimitMath.Decide(_parameters, _state, _now, 0, out _);
+        _remaining = decision.Remaining;
+        _resetMicros = decision.ResetMicros;
+        _deferred = false;
     }
 
     protected override void Dispose(bool disposing)

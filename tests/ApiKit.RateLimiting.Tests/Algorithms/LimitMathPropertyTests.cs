@@ -49,6 +49,54 @@ public sealed class LimitMathPropertyTests
 
     [Theory]
     [MemberData(nameof(Algorithms))]
+    public void TryAdmit_AnySchedule_CommitsWhatDecideAndCommitWould(RateLimitAlgorithm algorithm)
+    {
+        Check.One(Config.QuickThrowOnFailure.WithMaxTest(MaxTests), Prop.ForAll(Scenario(algorithm).ToArbitrary(), scenario =>
+        {
+            var p = scenario.Rule.ToParameters();
+            var state = default(LimitState);
+            var now = scenario.Start;
+            foreach (var (delta, cost) in scenario.Steps)
+            {
+                now += delta;
+                var decision = LimitMath.Decide(p, state, now, cost, out var next);
+                var fast = state;
+                var admitted = LimitMath.TryAdmit(p, ref fast, now, cost);
+                if (admitted)
+                {
+                    // The fast path may only accept what the full path accepts without a delay, to the same state,
+                    // and the lease's deferred numbers must be the full path's.
+                    LimitMath.Commit(p, ref state, next, now, cost);
+                    var deferred = LimitMath.Decide(p, fast, now, 0, out _);
+                    if (!decision.Allowed || decision.DelayMicros != 0 || !SameState(state, fast)
+                        || deferred.Remaining != decision.Remaining || deferred.ResetMicros != decision.ResetMicros)
+                    {
+                        return false;
+                    }
+                }
+                else
+                {
+                    if (!SameState(state, fast))
+                    {
+                        return false;
+                    }
+
+                    if (decision.Allowed)
+                    {
+                        LimitMath.Commit(p, ref state, next, now, cost);
+                    }
+                }
+            }
+
+            return true;
+        }));
+    }
+
+    private static bool SameState(in LimitState a, in LimitState b) =>
+        a.Initialized == b.Initialized && a.A == b.A && a.B == b.B && a.C == b.C && a.LogCount == b.LogCount;
+
+    [Theory]
+    [MemberData(nameof(Algorithms))]
     public void Decide_Denied_RetryAfterIsTheExactWait(RateLimitAlgorithm algorithm)
     {
         Check.One(Config.QuickThrowOnFailure.WithMaxTest(MaxTests), Prop.ForAll(Scenario(algorithm).ToArbitrary(), scenario =>
