@@ -22,7 +22,7 @@ public sealed class HealthAndOpenApiTests(ChatApiFactory factory) : IClassFixtur
         Assert.Equal("Healthy", body.GetProperty("status").GetString());
         var database = body.GetProperty("checks").GetProperty("database");
         Assert.Equal("Healthy", database.GetProperty("status").GetString());
-        Assert.Equal("Schema version 4.", database.GetProperty("description").GetString());
+        Assert.Equal("Schema version 5.", database.GetProperty("description").GetString());
     }
 
     [Fact]

@@ -19,6 +19,7 @@ internal static class ChatStorageServiceCollectionExtensions
         services.AddSingleton<IRoomRepository, SqliteRoomRepository>();
         services.AddSingleton<IMessageRepository, SqliteMessageRepository>();
         services.AddSingleton<IMessageDetailsRepository, SqliteMessageDetailsRepository>();
+        services.AddSingleton<ISettingRepository, SqliteSettingRepository>();
         services.AddSingleton<ITotpStore, SqliteTotpStore>();
         services.AddSingleton<IBackupCodeStore, SqliteBackupCodeStore>();
         services.AddSingleton<IApiKeyStore, SqliteApiKeyStore>();

@@ -38,3 +38,5 @@ internal enum WriteResult
     NotFound,
     Duplicate,
 }
+
+internal sealed record SettingRecord(string Key, string Value, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);

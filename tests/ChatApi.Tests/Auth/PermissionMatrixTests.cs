@@ -5,7 +5,7 @@ namespace ChatApi.Tests.Auth;
 
 /// <summary>
 /// Every cell of the permission matrix that the ChatApi exposes, through HTTP: four roles times create, read, update and
-/// delete of users, rooms and messages (the ChatApi has no settings resource), plus joining a room. The acting user
+/// delete of users, rooms, messages and settings, plus joining a room. The acting user
 /// never owns the room or the message involved, so only the role decides.
 /// </summary>
 public sealed class PermissionMatrixTests(ChatApiFactory factory) : IClassFixture<ChatApiFactory>
@@ -64,6 +64,22 @@ public sealed class PermissionMatrixTests(ChatApiFactory factory) : IClassFixtur
         { "Moderator", "message:delete", HttpStatusCode.NoContent },
         { "User", "message:delete", HttpStatusCode.Forbidden },
         { "Guest", "message:delete", HttpStatusCode.Forbidden },
+        { "Admin", "setting:create", HttpStatusCode.Created },
+        { "Moderator", "setting:create", HttpStatusCode.Forbidden },
+        { "User", "setting:create", HttpStatusCode.Forbidden },
+        { "Guest", "setting:create", HttpStatusCode.Forbidden },
+        { "Admin", "setting:read", HttpStatusCode.OK },
+        { "Moderator", "setting:read", HttpStatusCode.OK },
+        { "User", "setting:read", HttpStatusCode.OK },
+        { "Guest", "setting:read", HttpStatusCode.Forbidden },
+        { "Admin", "setting:update", HttpStatusCode.OK },
+        { "Moderator", "setting:update", HttpStatusCode.Forbidden },
+        { "User", "setting:update", HttpStatusCode.Forbidden },
+        { "Guest", "setting:update", HttpStatusCode.Forbidden },
+        { "Admin", "setting:delete", HttpStatusCode.NoContent },
+        { "Moderator", "setting:delete", HttpStatusCode.Forbidden },
+        { "User", "setting:delete", HttpStatusCode.Forbidden },
+        { "Guest", "setting:delete", HttpStatusCode.Forbidden },
     };
 
     [Theory]
@@ -87,6 +103,15 @@ public sealed class PermissionMatrixTests(ChatApiFactory factory) : IClassFixtur
         // (who can neither join nor post) tries someone else's.
         var ownMessage = role != "Guest" && operation == "message:update" ? await factory.SendAsync(room, actor.Id, "mine") : message;
 
+        // An Admin creates the setting that read, update and delete act on.
+        var setting = ChatClient.UniqueName("matrix.");
+        if (operation is "setting:read" or "setting:update" or "setting:delete")
+        {
+            using var admin = factory.CreateAdminClient();
+            using var created = await admin.PostAsJsonAsync("/api/v1/settings", new { key = setting, value = "on" });
+            Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        }
+
         using var response = operation switch
         {
             "user:create" => await client.PostAsJsonAsync("/api/v1/users", new { username = ChatClient.UniqueName("new"), email = "new@example.com" }),
@@ -102,6 +127,10 @@ public sealed class PermissionMatrixTests(ChatApiFactory factory) : IClassFixtur
             "message:read" => await client.GetAsync($"/api/v1/rooms/{room}/messages/{message}"),
             "message:update" => await client.PatchJsonAsync($"/api/v1/rooms/{room}/messages/{ownMessage}", new { content = "edited" }),
             "message:delete" => await client.DeleteAsync($"/api/v1/rooms/{room}/messages/{message}"),
+            "setting:create" => await client.PostAsJsonAsync("/api/v1/settings", new { key = setting, value = "on" }),
+            "setting:read" => await client.GetAsync($"/api/v1/settings/{setting}"),
+            "setting:update" => await client.PutAsJsonAsync($"/api/v1/settings/{setting}", new { value = "off" }),
+            "setting:delete" => await client.DeleteAsync($"/api/v1/settings/{setting}"),
             _ => throw new ArgumentOutOfRangeException(nameof(operation)),
         };
 
