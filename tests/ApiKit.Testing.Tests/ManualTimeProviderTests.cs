@@ -97,25 +97,26 @@ public sealed class ManualTimeProviderTests
     }
 
     [Fact]
-    public async Task Advance_FromManyThreads_AddsUpAndNeverGoesBackwards()
+    public void Advance_FromAnotherThreadDuringATimerCallback_AddsUpAndNeverGoesBackwards()
     {
         var time = new ManualTimeProvider();
-        var backwards = 0;
-
-        await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(() =>
-        {
-            for (var i = 0; i < 20_000; i++)
+        // A dedicated thread, not the thread pool: a blocked pool on a 2-core machine would delay it past the wait.
+        var other = new Thread(() => time.Advance(TimeSpan.FromSeconds(10)));
+        using var timer = time.CreateTimer(
+            _ =>
             {
-                var before = time.GetTimestamp();
-                time.Advance(TimeSpan.FromTicks(1));
-                if (time.GetTimestamp() <= before)
-                {
-                    Interlocked.Increment(ref backwards);
-                }
-            }
-        })));
+                // Another thread advances while this Advance is firing a timer. It must wait for this Advance to
+                // finish (the bounded join times out); were it let through, this Advance would then set the clock back.
+                other.Start();
+                other.Join(TimeSpan.FromMilliseconds(500));
+            },
+            null,
+            TimeSpan.FromSeconds(1),
+            Timeout.InfiniteTimeSpan);
 
-        Assert.Equal(0, backwards);
-        Assert.Equal(ManualTimeProvider.DefaultStart.AddTicks(160_000), time.GetUtcNow());
+        time.Advance(TimeSpan.FromSeconds(5));
+        Assert.True(other.Join(TimeSpan.FromSeconds(10)));
+
+        Assert.Equal(ManualTimeProvider.DefaultStart.AddSeconds(15), time.GetUtcNow());
     }
 }
