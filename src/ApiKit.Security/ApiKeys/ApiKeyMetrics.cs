@@ -1,14 +1,13 @@
 using System.Diagnostics.Metrics;
+using ApiKit.Security.Telemetry;
 
 namespace ApiKit.Security.ApiKeys;
 
 /// <summary>Metrics of the <c>ApiKit.Security</c> meter about API keys.</summary>
 internal static class ApiKeyMetrics
 {
-    private static readonly Meter Meter = new("ApiKit.Security");
-
     /// <summary>Validations of presented keys, tagged with <c>status</c>.</summary>
-    public static readonly Counter<long> Validations = Meter.CreateCounter<long>(
+    public static readonly Counter<long> Validations = SecurityTelemetry.Meter.CreateCounter<long>(
         "apikit.security.apikey.validations", "{validation}", "API key validations, by status.");
 
     public static void Record(ApiKeyValidationStatus status) =>

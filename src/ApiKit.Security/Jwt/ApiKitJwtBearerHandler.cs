@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Encodings.Web;
+using ApiKit.Security.Telemetry;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
@@ -43,8 +44,13 @@ internal sealed partial class ApiKitJwtBearerHandler : AuthenticationHandler<Api
             return Task.FromResult(AuthenticateResult.NoResult());
         }
 
-        var result = _validator.Validate(value[7..].Trim(' '));
-        JwtTelemetry.RecordAuthentication(result.Error);
+        JwtValidationResult result;
+        using (var activity = SecurityTelemetry.ActivitySource.StartActivity(SecurityTelemetry.JwtValidateActivity))
+        {
+            result = _validator.Validate(value[7..].Trim(' '));
+            JwtTelemetry.RecordAuthentication(activity, result.Error);
+        }
+
         if (!result.IsValid)
         {
             _error = result.Error;

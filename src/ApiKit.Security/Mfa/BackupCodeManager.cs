@@ -57,9 +57,10 @@ public sealed class BackupCodeManager
     public async ValueTask<BackupCodeRedemptionResult> RedeemAsync(string userId, string? code, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(userId);
+        using var activity = MfaMetrics.StartActivity("backup_code");
         if (await _guard.IsLockedOutAsync(userId, cancellationToken).ConfigureAwait(false))
         {
-            MfaMetrics.Record("backup_code", "locked_out");
+            MfaMetrics.Record(activity, "backup_code", "locked_out");
             return BackupCodeRedemptionResult.LockedOut;
         }
 
@@ -67,12 +68,12 @@ public sealed class BackupCodeManager
         if (matched is not null && await _store.TryRemoveAsync(userId, matched, cancellationToken).ConfigureAwait(false))
         {
             await _guard.RecordSuccessAsync(userId, MfaMethod.BackupCode, cancellationToken).ConfigureAwait(false);
-            MfaMetrics.Record("backup_code", "success");
+            MfaMetrics.Record(activity, "backup_code", "success");
             return BackupCodeRedemptionResult.Success;
         }
 
         await _guard.RecordFailureAsync(userId, MfaMethod.BackupCode, cancellationToken).ConfigureAwait(false);
-        MfaMetrics.Record("backup_code", "invalid");
+        MfaMetrics.Record(activity, "backup_code", "invalid");
         return BackupCodeRedemptionResult.Invalid;
     }
 

@@ -99,16 +99,17 @@ public sealed class TotpAuthenticator
     private async ValueTask<TotpVerificationResult> CheckAsync(string userId, string code, bool confirming, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(userId);
+        using var activity = MfaMetrics.StartActivity("totp");
         if (await _guard.IsLockedOutAsync(userId, cancellationToken).ConfigureAwait(false))
         {
-            MfaMetrics.Record("totp", "locked_out");
+            MfaMetrics.Record(activity, "totp", "locked_out");
             return TotpVerificationResult.LockedOut;
         }
 
         var record = await _store.FindAsync(userId, cancellationToken).ConfigureAwait(false);
         if (record is null || record.IsConfirmed == confirming)
         {
-            MfaMetrics.Record("totp", "not_enrolled");
+            MfaMetrics.Record(activity, "totp", "not_enrolled");
             return TotpVerificationResult.NotEnrolled;
         }
 
@@ -141,7 +142,7 @@ public sealed class TotpAuthenticator
             await _guard.RecordFailureAsync(userId, MfaMethod.Totp, cancellationToken).ConfigureAwait(false);
         }
 
-        MfaMetrics.Record("totp", result switch
+        MfaMetrics.Record(activity, "totp", result switch
         {
             TotpVerificationResult.Success => "success",
             TotpVerificationResult.Replayed => "replayed",

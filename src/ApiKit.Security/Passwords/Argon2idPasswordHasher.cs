@@ -1,7 +1,9 @@
 using System.Buffers;
+using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.AspNetCore.Identity;
+using ApiKit.Security.Telemetry;
 using Microsoft.Extensions.Options;
 
 namespace ApiKit.Security.Passwords;
@@ -46,10 +48,11 @@ public sealed class Argon2idPasswordHasher : IDisposable
     public string Hash(string password)
     {
         CheckPasswordForHashing(password);
+        using var activity = SecurityTelemetry.ActivitySource.StartActivity(SecurityTelemetry.PasswordHashActivity);
         Wait();
         try
         {
-            return HashCore(password);
+            return HashCore(password, activity);
         }
         finally
         {
@@ -62,10 +65,11 @@ public sealed class Argon2idPasswordHasher : IDisposable
     public async ValueTask<string> HashAsync(string password, CancellationToken cancellationToken = default)
     {
         CheckPasswordForHashing(password);
+        using var activity = SecurityTelemetry.ActivitySource.StartActivity(SecurityTelemetry.PasswordHashActivity);
         await WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            return HashCore(password);
+            return HashCore(password, activity);
         }
         finally
         {
@@ -81,16 +85,17 @@ public sealed class Argon2idPasswordHasher : IDisposable
     public PasswordVerificationResult Verify(string password, string? encodedHash)
     {
         ArgumentNullException.ThrowIfNull(password);
+        using var activity = SecurityTelemetry.ActivitySource.StartActivity(SecurityTelemetry.PasswordVerifyActivity);
         if (!TryParseForVerification(password, encodedHash, out var parsed))
         {
-            PasswordHashingMetrics.Record("verify", "rejected");
+            PasswordHashingMetrics.Record(activity, "verify", "rejected");
             return PasswordVerificationResult.Failed;
         }
 
         Wait();
         try
         {
-            return VerifyCore(password, parsed);
+            return VerifyCore(password, parsed, activity);
         }
         finally
         {
@@ -102,16 +107,17 @@ public sealed class Argon2idPasswordHasher : IDisposable
     public async ValueTask<PasswordVerificationResult> VerifyAsync(string password, string? encodedHash, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(password);
+        using var activity = SecurityTelemetry.ActivitySource.StartActivity(SecurityTelemetry.PasswordVerifyActivity);
         if (!TryParseForVerification(password, encodedHash, out var parsed))
         {
-            PasswordHashingMetrics.Record("verify", "rejected");
+            PasswordHashingMetrics.Record(activity, "verify", "rejected");
             return PasswordVerificationResult.Failed;
         }
 
         await WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            return VerifyCore(password, parsed);
+            return VerifyCore(password, parsed, activity);
         }
         finally
         {
@@ -188,7 +194,7 @@ public sealed class Argon2idPasswordHasher : IDisposable
         return true;
     }
 
-    private string HashCore(string password)
+    private string HashCore(string password, Activity? activity)
     {
         Span<byte> salt = stackalloc byte[_options.SaltLength];
         RandomNumberGenerator.Fill(salt);
@@ -196,7 +202,7 @@ public sealed class Argon2idPasswordHasher : IDisposable
         try
         {
             Compute(password, salt, _options.Iterations, _options.MemoryKiB, _options.Parallelism, tag);
-            PasswordHashingMetrics.Record("hash", "success");
+            PasswordHashingMetrics.Record(activity, "hash", "success");
             return Argon2idHashString.Format(_options.MemoryKiB, _options.Iterations, _options.Parallelism, salt, tag);
         }
         finally
@@ -205,7 +211,7 @@ public sealed class Argon2idPasswordHasher : IDisposable
         }
     }
 
-    private PasswordVerificationResult VerifyCore(string password, Argon2idHashString parsed)
+    private PasswordVerificationResult VerifyCore(string password, Argon2idHashString parsed, Activity? activity)
     {
         Span<byte> tag = stackalloc byte[parsed.Hash.Length];
         try
@@ -213,12 +219,12 @@ public sealed class Argon2idPasswordHasher : IDisposable
             Compute(password, parsed.Salt, parsed.Iterations, parsed.MemoryKiB, parsed.Parallelism, tag);
             if (!CryptographicOperations.FixedTimeEquals(tag, parsed.Hash))
             {
-                PasswordHashingMetrics.Record("verify", "failed");
+                PasswordHashingMetrics.Record(activity, "verify", "failed");
                 return PasswordVerificationResult.Failed;
             }
 
             var rehash = NeedsRehash(parsed);
-            PasswordHashingMetrics.Record("verify", rehash ? "rehash_needed" : "success");
+            PasswordHashingMetrics.Record(activity, "verify", rehash ? "rehash_needed" : "success");
             return rehash ? PasswordVerificationResult.SuccessRehashNeeded : PasswordVerificationResult.Success;
         }
         finally

@@ -1,9 +1,11 @@
+using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Security.Claims;
 using System.Text.Json;
 using ApiKit.Security.Jwt;
+using ApiKit.Security.Telemetry;
 using ApiKit.Testing;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Builder;
@@ -148,6 +150,32 @@ public sealed class BearerAuthenticationTests : IAsyncLifetime
         {
             Assert.Contains("Malformed", recorded);
             Assert.Contains("None", recorded);
+        }
+    }
+
+    [Fact]
+    public async Task Get_RejectedToken_StartsValidateActivityTaggedWithTheError()
+    {
+        var stopped = new List<Activity>();
+        using var listener = new ActivityListener
+        {
+            ShouldListenTo = source => source.Name == SecurityTelemetry.Name,
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = activity =>
+            {
+                lock (stopped)
+                {
+                    stopped.Add(activity);
+                }
+            },
+        };
+        ActivitySource.AddActivityListener(listener);
+
+        await SendAsync("/me", "a.b");
+
+        lock (stopped)
+        {
+            Assert.Contains(stopped, a => a.OperationName == SecurityTelemetry.JwtValidateActivity && (string?)a.GetTagItem("apikit.jwt.error") == "Malformed");
         }
     }
 
