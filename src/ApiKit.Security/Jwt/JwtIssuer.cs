@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 
 namespace ApiKit.Security.Jwt;
@@ -12,6 +13,10 @@ internal sealed class JwtIssuer : IJwtIssuer
     {
         "iss", "sub", "aud", "exp", "nbf", "iat", "jti", "scope", "roles", "permissions",
     };
+
+    // The default encoder escapes '+' and non-ASCII for HTML safety, so "at+jwt" became "at\u002Bjwt": valid JSON, but
+    // a token is never embedded in HTML and byte-comparing verifiers and humans reading headers expect the plain text.
+    private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     private readonly JwtOptions _options;
     private readonly JwtKeyRing _keys;
@@ -31,7 +36,7 @@ internal sealed class JwtIssuer : IJwtIssuer
         var now = _timeProvider.GetUtcNow();
 
         var header = new ArrayBufferWriter<byte>(128);
-        using (var writer = new Utf8JsonWriter(header))
+        using (var writer = new Utf8JsonWriter(header, WriterOptions))
         {
             writer.WriteStartObject();
             writer.WriteString("alg"u8, key.Algorithm.ToString());
@@ -41,7 +46,7 @@ internal sealed class JwtIssuer : IJwtIssuer
         }
 
         var payload = new ArrayBufferWriter<byte>(512);
-        using (var writer = new Utf8JsonWriter(payload))
+        using (var writer = new Utf8JsonWriter(payload, WriterOptions))
         {
             WriteClaims(writer, descriptor, now);
         }

@@ -1,5 +1,6 @@
 using System.IdentityModel.Tokens.Jwt;
 using System.Security.Claims;
+using System.Text;
 using ApiKit.Security.Jwt;
 using Microsoft.IdentityModel.Tokens;
 
@@ -73,6 +74,21 @@ public sealed class InteropTests
         Assert.Equal("settings:update", principal.FindFirst("permissions")!.Value);
         Assert.Equal([JwtTestKit.Audience, "mobile"], jwt.Audiences);
         Assert.Equal("acme", principal.FindFirst("tenant")!.Value);
+    }
+
+    [Fact]
+    public void Issue_Header_WritesTypeAndNonAsciiClaimsUnescaped()
+    {
+        var kit = new JwtTestKit(JwsAlgorithm.ES256);
+        var token = kit.Issue(d => d.Claims["display_name"] = "Zoë");
+
+        var parts = token.Split('.');
+        var header = Encoding.UTF8.GetString(Base64UrlEncoder.DecodeBytes(parts[0]));
+        var payload = Encoding.UTF8.GetString(Base64UrlEncoder.DecodeBytes(parts[1]));
+
+        Assert.Contains("\"typ\":\"at+jwt\"", header, StringComparison.Ordinal);
+        Assert.Contains("\"display_name\":\"Zoë\"", payload, StringComparison.Ordinal);
+        Assert.Equal(JwtValidationError.None, kit.Validator.Validate(token).Error);
     }
 
     private static SecurityKey SecurityKeyOf(JwtSigningKey key) => key.Algorithm == JwsAlgorithm.ES256
