@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.Controllers;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
@@ -52,6 +53,7 @@ internal sealed class VersionChangeMiddleware
     private async Task TransformAsync(HttpContext context, IVersionChange[] changes)
     {
         var request = context.Request;
+        var serializerOptions = SerializerOptions(context);
         var canHaveBody = context.Features.Get<IHttpRequestBodyDetectionFeature>()?.CanHaveBody ?? request.ContentLength > 0;
         if (canHaveBody && request.ContentLength != 0 && request.HasJsonContentType())
         {
@@ -71,7 +73,7 @@ internal sealed class VersionChangeMiddleware
                 body = change.UpgradeRequest(body, context);
             }
 
-            var upgraded = JsonSerializer.SerializeToUtf8Bytes(body);
+            var upgraded = JsonSerializer.SerializeToUtf8Bytes(body, serializerOptions);
             request.Body = new MemoryStream(upgraded, writable: false);
             request.ContentLength = upgraded.Length;
         }
@@ -97,7 +99,7 @@ internal sealed class VersionChangeMiddleware
                 body = changes[i].DowngradeResponse(body, context);
             }
 
-            var downgraded = JsonSerializer.SerializeToUtf8Bytes(body);
+            var downgraded = JsonSerializer.SerializeToUtf8Bytes(body, serializerOptions);
             context.Response.ContentLength = downgraded.Length;
             await context.Response.Body.WriteAsync(downgraded, context.RequestAborted).ConfigureAwait(false);
             return;
@@ -106,6 +108,15 @@ internal sealed class VersionChangeMiddleware
         context.Response.ContentLength = buffer.Length;
         await buffer.CopyToAsync(context.Response.Body, context.RequestAborted).ConfigureAwait(false);
     }
+
+    /// <summary>
+    /// The options the endpoint itself writes JSON with (MVC's for controllers, the minimal-API ones otherwise), so a
+    /// transformed body keeps the application's encoder and indentation instead of the serializer's defaults.
+    /// </summary>
+    private static JsonSerializerOptions? SerializerOptions(HttpContext context) =>
+        context.GetEndpoint()?.Metadata.GetMetadata<ControllerActionDescriptor>() is not null
+            ? context.RequestServices.GetService<IOptions<JsonOptions>>()?.Value.JsonSerializerOptions
+            : context.RequestServices.GetService<IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions>>()?.Value.SerializerOptions;
 
     /// <summary>JSON resources are transformed; problem details describe the request, not a resource, and pass as they are.</summary>
     private static bool IsTransformableJson(string? contentType) =>

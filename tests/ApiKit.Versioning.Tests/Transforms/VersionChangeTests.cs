@@ -1,9 +1,11 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
+using System.Text.Encodings.Web;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.AspNetCore.TestHost;
 
 namespace ApiKit.Versioning.Tests.Transforms;
@@ -73,6 +75,29 @@ public sealed class VersionChangeTests : IAsyncLifetime
         // The handler saw fullName and reactions (it echoes them); the v1 client sees its own shape again.
         Assert.True(JsonNode.DeepEquals(JsonNode.Parse("""{"name":"Grace"}"""), body));
         Assert.Equal("""{"fullName":"Grace","reactions":[]}""", LastUpgraded);
+    }
+
+    [Fact]
+    public async Task Response_AppJsonOptions_UsedForTheTransformedBody()
+    {
+        await using var app = await TestApp.StartAsync(
+            a =>
+            {
+                a.UseApiVersionChanges();
+                a.MapGroup("/api/messages").HasApiVersion(V1).HasApiVersion(V3).WithVersionChanges(new RenameNameToFullName())
+                    .MapGet("/", () => Results.Json(new { id = 1, fullName = "Zoë <Ada>" }));
+            },
+            o => o.DefaultVersion = V3,
+            b => b.Services.ConfigureHttpJsonOptions(o =>
+            {
+                o.SerializerOptions.WriteIndented = true;
+                o.SerializerOptions.Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping;
+            }));
+
+        var body = await app.GetTestClient().GetStringAsync("/api/messages?version=2024-01-01");
+
+        Assert.Contains("\n", body, StringComparison.Ordinal);
+        Assert.Contains("\"name\": \"Zoë <Ada>\"", body, StringComparison.Ordinal);
     }
 
     [Fact]
