@@ -18,11 +18,13 @@ internal sealed class ResilienceRejectionHandler : DelegatingHandler
         }
         catch (ResilienceRejectedException exception)
         {
-            throw new HttpRequestException($"Not sent: {exception.Message}", exception);
+            throw new HttpRequestException($"Not sent to {Authority(request)}: {exception.Message} Retry after {exception.RetryAfter}.", exception);
         }
         catch (TimeoutRejectedException exception)
         {
-            throw new HttpRequestException($"No response in time: {exception.Message}", exception);
+            throw new HttpRequestException($"No response from {Authority(request)} in time: {exception.Message}", exception);
         }
     }
+
+    private static string? Authority(HttpRequestMessage request) => request.RequestUri?.GetLeftPart(UriPartial.Authority);
 }

@@ -157,12 +157,21 @@ internal sealed class WebhookReceiver : IAsyncDisposable
 /// </summary>
 public sealed class WebhookChatApiFactory : ChatApiFactory
 {
-    public WebhookChatApiFactory()
+    public WebhookChatApiFactory() => Settings = CreateSettings();
+
+    /// <summary>The settings of <see cref="WebhookChatApiFactory"/>, plus <paramref name="extra"/>.</summary>
+    public static Dictionary<string, string?> CreateSettings(params (string Key, string Value)[] extra)
     {
-        Settings = new Dictionary<string, string?>
+        var settings = new Dictionary<string, string?>
         {
             ["ApiKit:Webhooks:RequireHttps"] = "false",
             ["ApiKit:Webhooks:Ssrf:AllowedNetworks:0"] = "127.0.0.1/32",
         };
+        foreach (var (key, value) in extra)
+        {
+            settings[key] = value;
+        }
+
+        return settings;
     }
 }
