@@ -62,6 +62,7 @@ internal static class ChatWebhooksServiceCollectionExtensions
     {
         var webhooks = app.MapWebhookManagement("/api/webhooks");
         webhooks.AddEndpointFilter<WebhookRegistrationFilter>();
+        webhooks.AddEndpointFilter<WebhookLocationFilter>();
         ((IEndpointConventionBuilder)webhooks).Finally(endpoint => endpoint.Metadata.Add(new RequirePermissionAttribute(PermissionFor(endpoint))));
         return app;
     }

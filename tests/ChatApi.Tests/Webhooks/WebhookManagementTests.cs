@@ -48,11 +48,13 @@ public sealed class WebhookManagementTests(WebhookChatApiFactory factory) : ICla
 
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         var id = created.GetProperty("id").GetString()!;
-        Assert.EndsWith("/webhooks/" + id, response.Headers.Location?.OriginalString, StringComparison.Ordinal);
+        Assert.Equal("/api/v1/webhooks/" + id, response.Headers.Location?.OriginalString);
         var secret = created.GetProperty("secret").GetString()!;
         Assert.True(WebhookSecret.TryParse(secret, out var parsed));
         Assert.Equal(32, parsed.Key.Length);
         Assert.Equal(["message.*"], created.GetProperty("events").EnumerateArray().Select(e => e.GetString()));
+        using var v2 = await admin.PostAsJsonAsync("/api/v2/webhooks", new { url = "https://hooks.example.com/chat", events = new[] { "*" }, enabled = false });
+        Assert.StartsWith("/api/v2/webhooks/ep_", v2.Headers.Location?.OriginalString, StringComparison.Ordinal);
 
         var read = await admin.GetAsync($"/api/v1/webhooks/{id}").ExpectAsync(HttpStatusCode.OK);
         Assert.Equal(JsonValueKind.Null, read.GetProperty("secret").ValueKind);
