@@ -64,6 +64,38 @@ public sealed class WebhookResilienceTests
     }
 
     [Fact]
+    public async Task StandardPipeline_FailingPost_IsRetriedOnlyWhenItCarriesAnIdempotencyKey()
+    {
+        // The premise of the layering: on its own, the standard pipeline leaves POSTs alone, except with an
+        // Idempotency-Key (which a subscription can add as a custom header), hence retries forced off for deliveries.
+        await using var receiver = await WebhookReceiver.StartAsync();
+        receiver.StatusCode = HttpStatusCode.ServiceUnavailable;
+        var services = new ServiceCollection().AddLogging();
+        services.AddHttpClient("plain").AddApiKitStandardResilience(o =>
+        {
+            o.Retry.MaxRetryAttempts = 2;
+            o.Retry.Delay = TimeSpan.FromMilliseconds(1);
+        });
+        await using var provider = services.BuildServiceProvider();
+        var client = provider.GetRequiredService<IHttpClientFactory>().CreateClient("plain");
+
+        using (var post = await client.PostAsync(receiver.Url + "/plain", new StringContent("{}")))
+        {
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, post.StatusCode);
+        }
+
+        Assert.Single(receiver.Received);
+        using var keyed = new HttpRequestMessage(HttpMethod.Post, receiver.Url + "/keyed") { Content = new StringContent("{}") };
+        keyed.Headers.Add("Idempotency-Key", "k");
+        using (var post = await client.SendAsync(keyed))
+        {
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, post.StatusCode);
+        }
+
+        Assert.Equal(3, receiver.Received.Count(r => r.Path == "/keyed"));
+    }
+
+    [Fact]
     public async Task HealthReady_AfterADelivery_ListsTheEndpointAndAuthorityBreakersClosed()
     {
         await using var factory = new ChatApiFactory { Settings = WebhookChatApiFactory.CreateSettings() };
