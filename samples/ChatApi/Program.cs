@@ -6,6 +6,7 @@ using ChatApi.Rooms;
 using ChatApi.Settings;
 using ChatApi.Users;
 using ChatApi.Versioning;
+using ChatApi.Webhooks;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -26,6 +27,7 @@ builder.Services.AddChatSqliteStorage();
 builder.Services.AddChatSecurity(builder.Configuration);
 builder.Services.AddChatRateLimiting(builder.Configuration);
 builder.Services.AddChatVersioning(builder.Configuration);
+builder.Services.AddChatWebhooks(builder.Configuration);
 
 var app = builder.Build();
 
@@ -46,6 +48,7 @@ versioned.MapRoomEndpoints();
 versioned.MapMemberEndpoints();
 versioned.MapMessageEndpoints();
 versioned.MapSettingEndpoints();
+versioned.MapWebhookEndpoints();
 app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = HealthResponseWriter.WriteAsync }).AllowAnonymous().DisableRateLimiting();
 app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready"), ResponseWriter = HealthResponseWriter.WriteAsync }).AllowAnonymous().DisableRateLimiting();
 app.MapOpenApi().AllowAnonymous();

@@ -23,6 +23,9 @@ public sealed class HealthAndOpenApiTests(ChatApiFactory factory) : IClassFixtur
         var database = body.GetProperty("checks").GetProperty("database");
         Assert.Equal("Healthy", database.GetProperty("status").GetString());
         Assert.Equal("Schema version 5.", database.GetProperty("description").GetString());
+        var breakers = body.GetProperty("checks").GetProperty("circuit-breakers");
+        Assert.Equal("Healthy", breakers.GetProperty("status").GetString());
+        Assert.Equal(System.Text.Json.JsonValueKind.Object, breakers.GetProperty("data").ValueKind);
     }
 
     [Fact]
@@ -53,6 +56,14 @@ public sealed class HealthAndOpenApiTests(ChatApiFactory factory) : IClassFixtur
             ["/api/v1/auth/mfa/backup-codes"] = ["post"],
             ["/api/v1/auth/api-keys"] = ["get", "post"],
             ["/api/v1/auth/api-keys/{keyId}"] = ["delete"],
+            ["/api/v1/webhooks"] = ["get", "post"],
+            ["/api/v1/webhooks/{id}"] = ["get", "put", "delete"],
+            ["/api/v1/webhooks/{id}/secret"] = ["get"],
+            ["/api/v1/webhooks/{id}/secret/rotate"] = ["post"],
+            ["/api/v1/webhooks/{id}/test"] = ["post"],
+            ["/api/v1/webhooks/{id}/attempts"] = ["get"],
+            ["/api/v1/webhooks/{id}/messages/{messageId}/redeliver"] = ["post"],
+            ["/api/v1/webhooks/{id}/recover"] = ["post"],
         };
         foreach (var (path, methods) in expected)
         {

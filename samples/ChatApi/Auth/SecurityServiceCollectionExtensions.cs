@@ -59,7 +59,11 @@ internal static class SecurityServiceCollectionExtensions
             .AddApiKey();
         services.AddTransient<IClaimsTransformation, ApiKeyRoleClaimsTransformation>();
 
-        services.AddApiKitPermissions(options => options.Grants[ChatRoles.Admin] = options.Grants[ChatRoles.Moderator] = options.Grants[ChatRoles.User] = [ChatRoles.RoomJoinPermission]);
+        services.AddApiKitPermissions(options =>
+        {
+            ChatPermissions.AddMatrix(options);
+            options.Grants[ChatRoles.Admin] = options.Grants[ChatRoles.Moderator] = options.Grants[ChatRoles.User] = [ChatRoles.RoomJoinPermission];
+        });
 
         // Every endpoint needs an authenticated user unless it says AllowAnonymous (register, login, refresh, health, JWKS, OpenAPI).
         services.AddAuthorizationBuilder().SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build());

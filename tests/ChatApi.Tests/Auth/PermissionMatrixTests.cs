@@ -5,7 +5,7 @@ namespace ChatApi.Tests.Auth;
 
 /// <summary>
 /// Every cell of the permission matrix that the ChatApi exposes, through HTTP: four roles times create, read, update and
-/// delete of users, rooms, messages and settings, plus joining a room. The acting user
+/// delete of users, rooms, messages, settings and the ChatApi's webhooks (Admin only), plus joining a room. The acting user
 /// never owns the room or the message involved, so only the role decides.
 /// </summary>
 public sealed class PermissionMatrixTests(ChatApiFactory factory) : IClassFixture<ChatApiFactory>
@@ -80,6 +80,22 @@ public sealed class PermissionMatrixTests(ChatApiFactory factory) : IClassFixtur
         { "Moderator", "setting:delete", HttpStatusCode.Forbidden },
         { "User", "setting:delete", HttpStatusCode.Forbidden },
         { "Guest", "setting:delete", HttpStatusCode.Forbidden },
+        { "Admin", "webhook:create", HttpStatusCode.Created },
+        { "Moderator", "webhook:create", HttpStatusCode.Forbidden },
+        { "User", "webhook:create", HttpStatusCode.Forbidden },
+        { "Guest", "webhook:create", HttpStatusCode.Forbidden },
+        { "Admin", "webhook:read", HttpStatusCode.OK },
+        { "Moderator", "webhook:read", HttpStatusCode.Forbidden },
+        { "User", "webhook:read", HttpStatusCode.Forbidden },
+        { "Guest", "webhook:read", HttpStatusCode.Forbidden },
+        { "Admin", "webhook:update", HttpStatusCode.OK },
+        { "Moderator", "webhook:update", HttpStatusCode.Forbidden },
+        { "User", "webhook:update", HttpStatusCode.Forbidden },
+        { "Guest", "webhook:update", HttpStatusCode.Forbidden },
+        { "Admin", "webhook:delete", HttpStatusCode.NoContent },
+        { "Moderator", "webhook:delete", HttpStatusCode.Forbidden },
+        { "User", "webhook:delete", HttpStatusCode.Forbidden },
+        { "Guest", "webhook:delete", HttpStatusCode.Forbidden },
     };
 
     [Theory]
@@ -112,6 +128,15 @@ public sealed class PermissionMatrixTests(ChatApiFactory factory) : IClassFixtur
             Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         }
 
+        // An Admin registers the (disabled, so never delivered) webhook that read, update and delete act on.
+        var webhook = new { url = "https://hooks.example.com/matrix", events = new[] { "message.*" }, enabled = false };
+        var webhookId = string.Empty;
+        if (operation is "webhook:read" or "webhook:update" or "webhook:delete")
+        {
+            using var admin = factory.CreateAdminClient();
+            webhookId = (await admin.PostAsJsonAsync("/api/v1/webhooks", webhook).ExpectAsync(HttpStatusCode.Created)).GetProperty("id").GetString();
+        }
+
         using var response = operation switch
         {
             "user:create" => await client.PostAsJsonAsync("/api/v1/users", new { username = ChatClient.UniqueName("new"), email = "new@example.com" }),
@@ -131,6 +156,10 @@ public sealed class PermissionMatrixTests(ChatApiFactory factory) : IClassFixtur
             "setting:read" => await client.GetAsync($"/api/v1/settings/{setting}"),
             "setting:update" => await client.PutAsJsonAsync($"/api/v1/settings/{setting}", new { value = "off" }),
             "setting:delete" => await client.DeleteAsync($"/api/v1/settings/{setting}"),
+            "webhook:create" => await client.PostAsJsonAsync("/api/v1/webhooks", webhook),
+            "webhook:read" => await client.GetAsync($"/api/v1/webhooks/{webhookId}"),
+            "webhook:update" => await client.PutAsJsonAsync($"/api/v1/webhooks/{webhookId}", webhook with { url = "https://hooks.example.com/moved" }),
+            "webhook:delete" => await client.DeleteAsync($"/api/v1/webhooks/{webhookId}"),
             _ => throw new ArgumentOutOfRangeException(nameof(operation)),
         };
 

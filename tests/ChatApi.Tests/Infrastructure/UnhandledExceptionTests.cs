@@ -15,7 +15,7 @@ public sealed class UnhandledExceptionTests : IDisposable
     private readonly ChatApiFactory _factory = new()
     {
         ConfigureServices = services => services.AddSingleton<IUserRepository>(provider =>
-            new ThrowingUserRepository(new SqliteUserRepository(provider.GetRequiredService<SqliteConnectionFactory>()))),
+            new ThrowingUserRepository(new SqliteUserRepository(provider.GetRequiredService<SqliteConnectionFactory>(), provider.GetRequiredService<IChatChangeOutbox>()))),
     };
 
     [Fact]

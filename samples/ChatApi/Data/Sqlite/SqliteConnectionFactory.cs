@@ -41,6 +41,12 @@ internal sealed class SqliteConnectionFactory
     /// <summary>Gets the absolute path of the database file.</summary>
     public string DataSource { get; }
 
+    /// <summary>
+    /// Creates an unopened connection to the same file, for components that open their own (the webhook outbox's
+    /// dispatcher and endpoint store); they set their own <c>synchronous</c> level per write.
+    /// </summary>
+    public SqliteConnection CreateConnection() => new(_connectionString);
+
     public async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
     {
         var connection = new SqliteConnection(_connectionString);

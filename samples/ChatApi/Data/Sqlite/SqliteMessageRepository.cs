@@ -4,8 +4,12 @@ using static ChatApi.Data.Sqlite.SqliteValues;
 
 namespace ChatApi.Data.Sqlite;
 
-/// <summary>The ADO.NET implementation of <see cref="IMessageRepository"/>; every value is a SQL parameter.</summary>
-internal sealed class SqliteMessageRepository(SqliteConnectionFactory connections) : IMessageRepository
+/// <summary>
+/// The ADO.NET implementation of <see cref="IMessageRepository"/>; every value is a SQL parameter. Sending, editing and
+/// deleting raise <see cref="MessageSent"/>, <see cref="MessageEdited"/> and <see cref="MessageDeleted"/> in the
+/// transaction of the change.
+/// </summary>
+internal sealed class SqliteMessageRepository(SqliteConnectionFactory connections, IChatChangeOutbox outbox) : IMessageRepository
 {
     private const string Columns = "id, room_id, author_id, content, created_at, edited_at, deleted_at";
 
@@ -51,6 +55,7 @@ internal sealed class SqliteMessageRepository(SqliteConnectionFactory connection
             await insert.ExecuteNonQueryAsync(cancellationToken);
         }
 
+        await outbox.EnqueueAsync(new MessageSent(message), transaction, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return true;
     }
@@ -84,33 +89,67 @@ internal sealed class SqliteMessageRepository(SqliteConnectionFactory connection
     public async Task<bool> EditAsync(Guid roomId, Guid messageId, Guid authorId, string content, DateTimeOffset editedAt, CancellationToken cancellationToken)
     {
         await using var connection = await connections.OpenAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = """
-            UPDATE messages SET content = $content, edited_at = $editedAt
-            WHERE id = $id AND room_id = $roomId AND author_id = $authorId AND deleted_at IS NULL;
-            """;
-        command.Parameters.AddWithValue("$id", Text(messageId));
-        command.Parameters.AddWithValue("$roomId", Text(roomId));
-        command.Parameters.AddWithValue("$authorId", Text(authorId));
-        command.Parameters.AddWithValue("$content", content);
-        command.Parameters.AddWithValue("$editedAt", editedAt.UtcTicks);
-        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
+        MessageRecord? edited;
+        await using (var command = connection.CreateCommand())
+        {
+            command.Transaction = transaction;
+            command.CommandText = $"""
+                UPDATE messages SET content = $content, edited_at = $editedAt
+                WHERE id = $id AND room_id = $roomId AND author_id = $authorId AND deleted_at IS NULL
+                RETURNING {Columns};
+                """;
+            command.Parameters.AddWithValue("$id", Text(messageId));
+            command.Parameters.AddWithValue("$roomId", Text(roomId));
+            command.Parameters.AddWithValue("$authorId", Text(authorId));
+            command.Parameters.AddWithValue("$content", content);
+            command.Parameters.AddWithValue("$editedAt", editedAt.UtcTicks);
+            edited = await command.ReadSingleAsync(Read, cancellationToken);
+        }
+
+        if (edited is null)
+        {
+            return false;
+        }
+
+        await outbox.EnqueueAsync(new MessageEdited(edited), transaction, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return true;
     }
 
     public async Task<bool> DeleteAsync(Guid roomId, Guid messageId, DateTimeOffset deletedAt, CancellationToken cancellationToken)
     {
         await using var connection = await connections.OpenAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
+        MessageRecord? deleted;
+        await using (var command = connection.CreateCommand())
+        {
+            command.Transaction = transaction;
+            command.CommandText = $"""
+                UPDATE messages SET content = NULL, deleted_at = $deletedAt
+                WHERE id = $id AND room_id = $roomId AND deleted_at IS NULL
+                RETURNING {Columns};
+                """;
+            command.Parameters.AddWithValue("$id", Text(messageId));
+            command.Parameters.AddWithValue("$roomId", Text(roomId));
+            command.Parameters.AddWithValue("$deletedAt", deletedAt.UtcTicks);
+            deleted = await command.ReadSingleAsync(Read, cancellationToken);
+        }
 
-        // COALESCE keeps the first deletion time, so repeating the DELETE is a no-op that still succeeds.
-        command.CommandText = """
-            UPDATE messages SET content = NULL, deleted_at = COALESCE(deleted_at, $deletedAt)
-            WHERE id = $id AND room_id = $roomId;
-            """;
-        command.Parameters.AddWithValue("$id", Text(messageId));
-        command.Parameters.AddWithValue("$roomId", Text(roomId));
-        command.Parameters.AddWithValue("$deletedAt", deletedAt.UtcTicks);
-        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+        if (deleted is not null)
+        {
+            await outbox.EnqueueAsync(new MessageDeleted(deleted), transaction, cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+            return true;
+        }
+
+        // Deleting a tombstone again succeeds without a change (it keeps its first deletion time) and without an event.
+        await using var exists = connection.CreateCommand();
+        exists.Transaction = transaction;
+        exists.CommandText = "SELECT EXISTS (SELECT 1 FROM messages WHERE id = $id AND room_id = $roomId);";
+        exists.Parameters.AddWithValue("$id", Text(messageId));
+        exists.Parameters.AddWithValue("$roomId", Text(roomId));
+        return (long)(await exists.ExecuteScalarAsync(cancellationToken))! == 1;
     }
 
     private static MessageRecord Read(SqliteDataReader reader) => new(

@@ -4,10 +4,20 @@ using static ChatApi.Data.Sqlite.SqliteValues;
 
 namespace ChatApi.Data.Sqlite;
 
-/// <summary>The ADO.NET implementation of <see cref="IRoomRepository"/>; every value is a SQL parameter.</summary>
-internal sealed class SqliteRoomRepository(SqliteConnectionFactory connections) : IRoomRepository
+/// <summary>
+/// The ADO.NET implementation of <see cref="IRoomRepository"/>; every value is a SQL parameter. Creating a room raises
+/// <see cref="RoomCreated"/> (and <see cref="MemberJoined"/> for its creator), joining one <see cref="MemberJoined"/>,
+/// each in the transaction of the change.
+/// </summary>
+internal sealed class SqliteRoomRepository(SqliteConnectionFactory connections, IChatChangeOutbox outbox) : IRoomRepository
 {
     private const string Columns = "id, name, description, created_by, created_at, updated_at";
+
+    private const string MemberQuery = """
+        SELECT m.room_id, m.user_id, u.username, u.display_name, m.joined_at
+        FROM room_members m JOIN users u ON u.id = m.user_id
+        WHERE m.room_id = $roomId AND m.user_id = $userId;
+        """;
 
     public async Task<WriteResult> CreateAsync(RoomRecord room, CancellationToken cancellationToken)
     {
@@ -33,15 +43,22 @@ internal sealed class SqliteRoomRepository(SqliteConnectionFactory connections) 
             }
         }
 
+        await outbox.EnqueueAsync(new RoomCreated(room), transaction, cancellationToken);
         if (room.CreatedBy is { } creator)
         {
-            await using var join = connection.CreateCommand();
-            join.Transaction = transaction;
-            join.CommandText = "INSERT INTO room_members (room_id, user_id, joined_at) VALUES ($roomId, $userId, $joinedAt);";
-            join.Parameters.AddWithValue("$roomId", Text(room.Id));
-            join.Parameters.AddWithValue("$userId", Text(creator));
-            join.Parameters.AddWithValue("$joinedAt", room.CreatedAt.UtcTicks);
-            await join.ExecuteNonQueryAsync(cancellationToken);
+            await using (var join = connection.CreateCommand())
+            {
+                join.Transaction = transaction;
+                join.CommandText = "INSERT INTO room_members (room_id, user_id, joined_at) VALUES ($roomId, $userId, $joinedAt);";
+                join.Parameters.AddWithValue("$roomId", Text(room.Id));
+                join.Parameters.AddWithValue("$userId", Text(creator));
+                join.Parameters.AddWithValue("$joinedAt", room.CreatedAt.UtcTicks);
+                await join.ExecuteNonQueryAsync(cancellationToken);
+            }
+
+            // The creator is the room's first member: subscribers that track membership from events see them join.
+            var member = await ReadMemberAsync(connection, transaction, room.Id, creator, cancellationToken);
+            await outbox.EnqueueAsync(new MemberJoined(member!), transaction, cancellationToken);
         }
 
         await transaction.CommitAsync(cancellationToken);
@@ -109,38 +126,38 @@ internal sealed class SqliteRoomRepository(SqliteConnectionFactory connections) 
     public async Task<WriteResult> AddMemberAsync(Guid roomId, Guid userId, DateTimeOffset joinedAt, CancellationToken cancellationToken)
     {
         await using var connection = await connections.OpenAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = "INSERT INTO room_members (room_id, user_id, joined_at) VALUES ($roomId, $userId, $joinedAt);";
-        command.Parameters.AddWithValue("$roomId", Text(roomId));
-        command.Parameters.AddWithValue("$userId", Text(userId));
-        command.Parameters.AddWithValue("$joinedAt", joinedAt.UtcTicks);
-        try
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
+        await using (var command = connection.CreateCommand())
         {
-            await command.ExecuteNonQueryAsync(cancellationToken);
-            return WriteResult.Success;
+            command.Transaction = transaction;
+            command.CommandText = "INSERT INTO room_members (room_id, user_id, joined_at) VALUES ($roomId, $userId, $joinedAt);";
+            command.Parameters.AddWithValue("$roomId", Text(roomId));
+            command.Parameters.AddWithValue("$userId", Text(userId));
+            command.Parameters.AddWithValue("$joinedAt", joinedAt.UtcTicks);
+            try
+            {
+                await command.ExecuteNonQueryAsync(cancellationToken);
+            }
+            catch (SqliteException exception) when (exception.SqliteExtendedErrorCode == PrimaryKeyViolation)
+            {
+                return WriteResult.Duplicate;
+            }
+            catch (SqliteException exception) when (exception.SqliteExtendedErrorCode == ForeignKeyViolation)
+            {
+                return WriteResult.NotFound;
+            }
         }
-        catch (SqliteException exception) when (exception.SqliteExtendedErrorCode == PrimaryKeyViolation)
-        {
-            return WriteResult.Duplicate;
-        }
-        catch (SqliteException exception) when (exception.SqliteExtendedErrorCode == ForeignKeyViolation)
-        {
-            return WriteResult.NotFound;
-        }
+
+        var member = await ReadMemberAsync(connection, transaction, roomId, userId, cancellationToken);
+        await outbox.EnqueueAsync(new MemberJoined(member!), transaction, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return WriteResult.Success;
     }
 
     public async Task<MemberRecord?> GetMemberAsync(Guid roomId, Guid userId, CancellationToken cancellationToken)
     {
         await using var connection = await connections.OpenAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = """
-            SELECT m.room_id, m.user_id, u.username, u.display_name, m.joined_at
-            FROM room_members m JOIN users u ON u.id = m.user_id
-            WHERE m.room_id = $roomId AND m.user_id = $userId;
-            """;
-        command.Parameters.AddWithValue("$roomId", Text(roomId));
-        command.Parameters.AddWithValue("$userId", Text(userId));
-        return await command.ReadSingleAsync(ReadMember, cancellationToken);
+        return await ReadMemberAsync(connection, null, roomId, userId, cancellationToken);
     }
 
     public async Task<Page<MemberRecord>> ListMembersAsync(Guid roomId, PageRequest page, CancellationToken cancellationToken)
@@ -177,6 +194,16 @@ internal sealed class SqliteRoomRepository(SqliteConnectionFactory connections) 
         reader.GetNullableId(3),
         reader.GetInstant(4),
         reader.GetInstant(5));
+
+    private static async Task<MemberRecord?> ReadMemberAsync(SqliteConnection connection, SqliteTransaction? transaction, Guid roomId, Guid userId, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = MemberQuery;
+        command.Parameters.AddWithValue("$roomId", Text(roomId));
+        command.Parameters.AddWithValue("$userId", Text(userId));
+        return await command.ReadSingleAsync(ReadMember, cancellationToken);
+    }
 
     private static MemberRecord ReadMember(SqliteDataReader reader) => new(
         reader.GetId(0),

@@ -4,19 +4,24 @@ using static ChatApi.Data.Sqlite.SqliteValues;
 
 namespace ChatApi.Data.Sqlite;
 
-/// <summary>The ADO.NET implementation of <see cref="IUserRepository"/>; every value is a SQL parameter.</summary>
-internal sealed class SqliteUserRepository(SqliteConnectionFactory connections) : IUserRepository
+/// <summary>
+/// The ADO.NET implementation of <see cref="IUserRepository"/>; every value is a SQL parameter. Creating and updating a
+/// user raise <see cref="UserCreated"/> and <see cref="UserUpdated"/> in the same transaction.
+/// </summary>
+internal sealed class SqliteUserRepository(SqliteConnectionFactory connections, IChatChangeOutbox outbox) : IUserRepository
 {
     private const string Columns = "id, username, email, display_name, created_at, updated_at";
 
     public async Task<WriteResult> CreateAsync(UserRecord user, string? passwordHash, CancellationToken cancellationToken)
     {
         await using var connection = await connections.OpenAsync(cancellationToken);
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
         await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
         command.CommandText = $"INSERT INTO users ({Columns}, password_hash) VALUES ($id, $username, $email, $displayName, $createdAt, $updatedAt, $passwordHash);";
         Bind(command, user);
         command.Parameters.AddWithValue("$passwordHash", Nullable(passwordHash));
-        return await WriteAsync(command, cancellationToken);
+        return await WriteAndPublishAsync(command, new UserCreated(user), cancellationToken);
     }
 
     public async Task<UserCredentials?> FindCredentialsAsync(string username, CancellationToken cancellationToken)
@@ -93,13 +98,15 @@ internal sealed class SqliteUserRepository(SqliteConnectionFactory connections) 
     public async Task<WriteResult> UpdateAsync(UserRecord user, CancellationToken cancellationToken)
     {
         await using var connection = await connections.OpenAsync(cancellationToken);
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
         await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
         command.CommandText = """
             UPDATE users SET username = $username, email = $email, display_name = $displayName, updated_at = $updatedAt
             WHERE id = $id;
             """;
         Bind(command, user);
-        return await WriteAsync(command, cancellationToken);
+        return await WriteAndPublishAsync(command, new UserUpdated(user), cancellationToken);
     }
 
     public async Task<bool> DeleteAsync(Guid id, CancellationToken cancellationToken)
@@ -140,16 +147,25 @@ internal sealed class SqliteUserRepository(SqliteConnectionFactory connections) 
         command.Parameters.AddWithValue("$updatedAt", user.UpdatedAt.UtcTicks);
     }
 
-    private static async Task<WriteResult> WriteAsync(SqliteCommand command, CancellationToken cancellationToken)
+    /// <summary>Runs the write and, when it changed the row, enqueues <paramref name="change"/> and commits; otherwise the transaction rolls back on disposal.</summary>
+    private async Task<WriteResult> WriteAndPublishAsync(SqliteCommand command, ChatChange change, CancellationToken cancellationToken)
     {
+        var transaction = command.Transaction!;
         try
         {
-            return await command.ExecuteNonQueryAsync(cancellationToken) == 1 ? WriteResult.Success : WriteResult.NotFound;
+            if (await command.ExecuteNonQueryAsync(cancellationToken) != 1)
+            {
+                return WriteResult.NotFound;
+            }
         }
         catch (SqliteException exception) when (exception.SqliteExtendedErrorCode == UniqueViolation)
         {
             return WriteResult.Duplicate;
         }
+
+        await outbox.EnqueueAsync(change, transaction, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return WriteResult.Success;
     }
 
     private static UserRecord Read(SqliteDataReader reader) => new(
