@@ -9,9 +9,9 @@ internal sealed class KeyedRateLimiter<TKey> : PartitionedRateLimiter<TKey>
     private readonly KeyedLimitStore<TKey> _store;
     private bool _disposed;
 
-    public KeyedRateLimiter(RateLimitRule rule, TimeProvider timeProvider, TimeSpan evictionInterval, IEqualityComparer<TKey>? comparer)
+    public KeyedRateLimiter(RateLimitRule rule, RateLimitClock clock, TimeSpan evictionInterval, IEqualityComparer<TKey>? comparer)
     {
-        _store = new KeyedLimitStore<TKey>(rule, new RateLimitClock(timeProvider), evictionInterval, comparer);
+        _store = new KeyedLimitStore<TKey>(rule, clock, evictionInterval, comparer);
     }
 
     internal KeyedLimitStore<TKey> Store => _store;
