@@ -20,9 +20,14 @@ internal sealed class KeyedRateLimiter<TKey> : PartitionedRateLimiter<TKey>
     {
         var entry = _store.GetEntry(resource);
         LimitDecision decision;
-        lock (entry)
+        entry.Gate.Enter();
+        try
         {
             decision = LimitMath.Decide(_store.Parameters, entry.State, _store.Clock.NowMicros(), 0, out _);
+        }
+        finally
+        {
+            entry.Gate.Exit();
         }
 
         return new RateLimiterStatistics
