@@ -11,6 +11,7 @@ namespace ApiKit.Benchmarks.RateLimiting;
 /// other, so memory is walked in order) or in a fixed-seed random order (<c>Shuffled</c>: what traffic from many
 /// clients looks like, every decision a cache miss); both limiters see the same order.
 /// </summary>
+[Config(typeof(RateLimitingBenchmarkConfig))]
 public class RateLimitingManyKeysBenchmarks
 {
     private const int Keys = 100_000;

@@ -10,6 +10,7 @@ namespace ApiKit.Benchmarks.RateLimiting;
 /// 1 ms clock resolution (a timer-refreshed timestamp, as the BCL limiters' replenishment timer), and
 /// <see cref="ApiKitExactClock"/> reads <see cref="TimeProvider.System"/> on every decision (<c>ClockResolution = 0</c>).
 /// </summary>
+[Config(typeof(RateLimitingBenchmarkConfig))]
 public class RateLimitingSingleKeyBenchmarks
 {
     private RateLimiter _bcl = null!;
