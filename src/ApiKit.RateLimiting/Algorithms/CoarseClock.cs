@@ -11,9 +11,11 @@ namespace ApiKit.RateLimiting;
 /// The timer only runs while the clock is read: a tick that finds no read since the previous tick stops it, and the
 /// next read after that takes the exact time and starts it again. So an idle clock costs nothing, a limiter that is
 /// abandoned without being disposed keeps no timer alive, and a read that follows a quiet period is exact. While
-/// running, the value lags the provider by at most one resolution plus the timer's lateness; a late value only
-/// makes limiters stricter (less refill, later window ends, longer Retry-After), never more permissive, and it never
-/// moves backwards.
+/// running, the value lags the provider by at most one resolution plus the timer's lateness, and it never moves
+/// backwards. A limiter reading it decides exactly as the exact algorithm would for a request stamped that much
+/// earlier: a token arrives, a window ends and a Retry-After elapses up to one resolution late; and since two
+/// decisions may be stamped with different lags, over any real interval of length L a limiter admits at most what the
+/// exact one admits over L plus one resolution (the BCL limiters' own granularity is their replenishment period).
 /// </remarks>
 internal sealed class CoarseClock
 {
