@@ -8,6 +8,7 @@ internal sealed class RateLimitClock
 {
     private const long NanosecondTicksPerMicrosecond = 1000;
 
+    // A timestamp of the provider, or with a coarse clock that clock's microseconds.
     private readonly long _origin;
     private readonly CoarseClock? _coarse;
 
@@ -22,8 +23,9 @@ internal sealed class RateLimitClock
     {
         TimeProvider = timeProvider;
         _coarse = resolution > TimeSpan.Zero ? CoarseClock.For(timeProvider, resolution) : null;
-        // From the same source as the reads, so that no read is ever before the origin.
-        _origin = _coarse?.GetTimestamp() ?? timeProvider.GetTimestamp();
+
+        // From the same source as the reads, so that no read is ever before the origin (coarse: in microseconds).
+        _origin = _coarse?.NowMicros() ?? timeProvider.GetTimestamp();
         var frequency = timeProvider.TimestampFrequency;
         _ticksPerMicrosecond = frequency % 1_000_000 == 0 ? frequency / 1_000_000 : 0;
     }
@@ -32,7 +34,12 @@ internal sealed class RateLimitClock
 
     public long NowMicros()
     {
-        var timestamp = _coarse is { } coarse ? coarse.GetTimestamp() : TimeProvider.GetTimestamp();
+        if (_coarse is { } coarse)
+        {
+            return coarse.NowMicros() - _origin;
+        }
+
+        var timestamp = TimeProvider.GetTimestamp();
 
         // Nanosecond timestamps (Linux, macOS) divide by a constant, which the JIT turns into a multiply: a hardware
         // division costs as much as the rest of a decision's arithmetic.

@@ -30,7 +30,8 @@ internal sealed class KeyedLimitStore<TKey> : IDisposable
 
     public RateLimitRule Rule { get; }
 
-    public LimitParameters Parameters { get; }
+    // A field, not a property: the algorithms take it by reference, and a property would copy it on every decision.
+    public readonly LimitParameters Parameters;
 
     public RateLimitClock Clock { get; }
 

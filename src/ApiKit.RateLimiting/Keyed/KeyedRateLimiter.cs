@@ -7,11 +7,13 @@ internal sealed class KeyedRateLimiter<TKey> : PartitionedRateLimiter<TKey>
     where TKey : notnull
 {
     private readonly KeyedLimitStore<TKey> _store;
+    private readonly long _maxCost;
     private bool _disposed;
 
     public KeyedRateLimiter(RateLimitRule rule, RateLimitClock clock, TimeSpan evictionInterval, IEqualityComparer<TKey>? comparer)
     {
         _store = new KeyedLimitStore<TKey>(rule, clock, evictionInterval, comparer);
+        _maxCost = _store.Parameters.MaxCost;
     }
 
     internal KeyedLimitStore<TKey> Store => _store;
@@ -100,6 +102,6 @@ internal sealed class KeyedRateLimiter<TKey> : PartitionedRateLimiter<TKey>
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         ArgumentOutOfRangeException.ThrowIfNegative(permitCount);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(permitCount, _store.Parameters.MaxCost);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(permitCount, _maxCost);
     }
 }
