@@ -6,8 +6,8 @@ namespace ApiKit.RateLimiting;
 /// <remarks>
 /// Every accepted <c>AttemptAcquire</c> returns the same lease, as the BCL limiters do: a lease per decision (even one
 /// recycled through a thread-static slot) costs a noticeable share of a decision that is otherwise a lock and a few
-/// additions. Its <see cref="RateLimitMetadata"/> describe the limiter when they are read, which is what a caller
-/// reading them right after the decision (the only way they are used for headers) gets from a snapshot too.
+/// additions. Its <see cref="RateLimitMetadata"/> describe the limiter when they are read, which for a caller reading
+/// them right after the decision are the decision's own numbers. Rejections and shaping-queue leases stay snapshots.
 /// </remarks>
 internal sealed class AlgorithmRateLimiter : RateLimiter
 {
