@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -27,6 +28,10 @@ internal sealed partial class RedisRateLimitBackend : RateLimitBackend, IDisposa
     private readonly IServiceProvider _services;
     private readonly RedisCircuitBreaker _breaker;
     private readonly ExhaustedKeyCache _exhausted;
+
+    // Per compiled policy, what every request of it sends alike; a configuration reload compiles new policies and
+    // the old ones' entries go with them.
+    private readonly ConditionalWeakTable<CompiledPolicy, PolicyScript> _scripts = new();
     private Task<IConnectionMultiplexer>? _connection;
     private ConnectionMultiplexer? _owned;
 
@@ -116,25 +121,21 @@ internal sealed partial class RedisRateLimitBackend : RateLimitBackend, IDisposa
 
     internal string?[] KeysOf(PolicyEvaluation evaluation)
     {
-        var policy = evaluation.Policy;
+        var script = ScriptOf(evaluation.Policy);
         var keys = new string?[evaluation.Keys.Length];
-        var shared = policy.Limits.Length > 1;
         for (var i = 0; i < keys.Length; i++)
         {
-            if (evaluation.Keys[i] is not { } key)
+            if (evaluation.Keys[i] is { } key)
             {
-                continue;
+                keys[i] = script.Key(i, key);
             }
-
-            var limit = policy.Limits[i];
-            var algorithm = (int)limit.Parameters.Algorithm;
-            keys[i] = shared
-                ? string.Create(CultureInfo.InvariantCulture, $"{_options.KeyPrefix}:{{{policy.Name}}}:{limit.Name}:{algorithm}:{key}")
-                : string.Create(CultureInfo.InvariantCulture, $"{_options.KeyPrefix}:{{{policy.Name}:{limit.Name}:{key}}}:{algorithm}");
         }
 
         return keys;
     }
+
+    private PolicyScript ScriptOf(CompiledPolicy policy) =>
+        _scripts.TryGetValue(policy, out var script) ? script : _scripts.GetValue(policy, p => new PolicyScript(p, _options.KeyPrefix));
 
     private bool RefuseIfKnownExhausted(PolicyEvaluation evaluation, string?[] redisKeys)
     {
@@ -169,33 +170,60 @@ internal sealed partial class RedisRateLimitBackend : RateLimitBackend, IDisposa
 
     private async Task<RedisResult> EvaluateAsync(PolicyEvaluation evaluation, string?[] redisKeys, bool allowDelay)
     {
-        var database = (await ConnectAsync().ConfigureAwait(false)).GetDatabase();
-        var count = redisKeys.Count(k => k is not null);
+        var connection = ConnectAsync();
+        var database = (connection.IsCompletedSuccessfully ? connection.Result : await connection.ConfigureAwait(false)).GetDatabase();
+        var count = 0;
+        foreach (var key in redisKeys)
+        {
+            count += key is null ? 0 : 1;
+        }
+
         var keys = new RedisKey[count];
+        var j = 0;
+        foreach (var key in redisKeys)
+        {
+            if (key is not null)
+            {
+                keys[j++] = key;
+            }
+        }
+
+        var values = count == redisKeys.Length
+            ? ScriptOf(evaluation.Policy).Arguments(evaluation.Cost, allowDelay)
+            : Arguments(evaluation.Policy, redisKeys, evaluation.Cost, allowDelay);
+        return await RedisRateLimitScript.EvaluateAsync(database, keys, values).ConfigureAwait(false);
+    }
+
+    /// <summary>The script's arguments: cost, delay flag, server clock, then five numbers per limit with a key.</summary>
+    private static RedisValue[] Arguments(CompiledPolicy policy, string?[] redisKeys, long cost, bool allowDelay)
+    {
+        var count = 0;
+        foreach (var key in redisKeys)
+        {
+            count += key is null ? 0 : 1;
+        }
+
         var values = new RedisValue[3 + (5 * count)];
-        values[0] = evaluation.Cost;
+        values[0] = cost;
         values[1] = allowDelay ? 1 : 0;
         values[2] = string.Empty;
-        var j = 0;
+        var at = 3;
         for (var i = 0; i < redisKeys.Length; i++)
         {
-            if (redisKeys[i] is not { } key)
+            if (redisKeys[i] is null)
             {
                 continue;
             }
 
-            var p = evaluation.Policy.Limits[i].Parameters;
-            keys[j] = key;
-            var at = 3 + (5 * j);
-            values[at] = (int)p.Algorithm;
-            values[at + 1] = p.PermitLimit;
-            values[at + 2] = p.WindowMicros;
-            values[at + 3] = p.Burst;
-            values[at + 4] = p.QueueLimit;
-            j++;
+            var p = policy.Limits[i].Parameters;
+            values[at++] = (int)p.Algorithm;
+            values[at++] = p.PermitLimit;
+            values[at++] = p.WindowMicros;
+            values[at++] = p.Burst;
+            values[at++] = p.QueueLimit;
         }
 
-        return await RedisRateLimitScript.EvaluateAsync(database, keys, values).ConfigureAwait(false);
+        return values;
     }
 
     private void Apply(PolicyEvaluation evaluation, string?[] redisKeys, RedisResult[] result, bool allowDelay)
@@ -300,5 +328,46 @@ internal sealed partial class RedisRateLimitBackend : RateLimitBackend, IDisposa
 
         [LoggerMessage(4, LogLevel.Debug, "Rate limiting: policy {Policy} decided by fallback {Mode} ({Reason}).")]
         public static partial void FallbackUsed(ILogger logger, string policy, RedisFailureMode mode, string reason);
+    }
+
+    /// <summary>
+    /// The parts of a policy's script call that do not depend on the request: the Redis key around each partition key,
+    /// and the whole argument array of a cost-1 request under every limit (read-only once built, so shared by
+    /// concurrent calls; StackExchange.Redis only reads it).
+    /// </summary>
+    private sealed class PolicyScript
+    {
+        private readonly string[] _keyStart;
+        private readonly string[] _keyEnd;
+        private readonly RedisValue[] _single;
+        private readonly RedisValue[] _singleDelayed;
+        private readonly CompiledPolicy _policy;
+
+        public PolicyScript(CompiledPolicy policy, string prefix)
+        {
+            _policy = policy;
+            var limits = policy.Limits;
+            _keyStart = new string[limits.Length];
+            _keyEnd = new string[limits.Length];
+            var shared = limits.Length > 1;
+            for (var i = 0; i < limits.Length; i++)
+            {
+                var algorithm = (int)limits[i].Parameters.Algorithm;
+                _keyStart[i] = shared
+                    ? string.Create(CultureInfo.InvariantCulture, $"{prefix}:{{{policy.Name}}}:{limits[i].Name}:{algorithm}:")
+                    : string.Create(CultureInfo.InvariantCulture, $"{prefix}:{{{policy.Name}:{limits[i].Name}:");
+                _keyEnd[i] = shared ? string.Empty : string.Create(CultureInfo.InvariantCulture, $"}}:{algorithm}");
+            }
+
+            var all = new string?[limits.Length];
+            Array.Fill(all, string.Empty);
+            _single = RedisRateLimitBackend.Arguments(policy, all, 1, allowDelay: false);
+            _singleDelayed = RedisRateLimitBackend.Arguments(policy, all, 1, allowDelay: true);
+        }
+
+        public string Key(int limit, string partitionKey) => string.Concat(_keyStart[limit], partitionKey, _keyEnd[limit]);
+
+        public RedisValue[] Arguments(long cost, bool allowDelay) =>
+            cost == 1 ? (allowDelay ? _singleDelayed : _single) : RedisRateLimitBackend.Arguments(_policy, _keyStart, cost, allowDelay);
     }
 }

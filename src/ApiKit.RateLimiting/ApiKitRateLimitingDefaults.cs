@@ -23,4 +23,13 @@ public static class ApiKitRateLimitingDefaults
 
     /// <summary>The default interval at which keys at rest are evicted: 1 minute.</summary>
     public static readonly TimeSpan EvictionInterval = TimeSpan.FromMinutes(1);
+
+    /// <summary>
+    /// The default clock resolution of in-memory limiters: 1 millisecond. Decisions read a timestamp refreshed by a
+    /// timer at this interval instead of the system clock; <see cref="TimeSpan.Zero"/> reads the clock every time.
+    /// </summary>
+    public static readonly TimeSpan ClockResolution = TimeSpan.FromMilliseconds(1);
+
+    /// <summary>The largest clock resolution accepted: 1 second.</summary>
+    public static readonly TimeSpan MaxClockResolution = TimeSpan.FromSeconds(1);
 }

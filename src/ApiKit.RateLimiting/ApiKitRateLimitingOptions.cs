@@ -50,6 +50,19 @@ public sealed class ApiKitRateLimitingOptions
     [System.ComponentModel.DataAnnotations.Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
     public TimeSpan EvictionInterval { get; set; } = ApiKitRateLimitingDefaults.EvictionInterval;
 
+    /// <summary>
+    /// Gets or sets how stale the time an in-memory decision uses may be. Above zero, decisions read a timestamp that
+    /// a timer refreshes at this interval (while decisions are being made) instead of reading the system clock, which
+    /// costs more than the rest of an in-memory decision. The price is accuracy of at most this much: a decision is the
+    /// exact one for a request stamped up to one resolution earlier than it arrived (a token arrives, a window ends and
+    /// a <c>Retry-After</c> elapses up to one resolution late; over any interval of length L at most what the exact
+    /// limiter admits over L plus one resolution).
+    /// <see cref="TimeSpan.Zero"/> reads the clock on every decision. Read when the application starts.
+    /// </summary>
+    /// <value>Defaults to <see cref="ApiKitRateLimitingDefaults.ClockResolution"/> (1 millisecond). Between zero and 1 second.</value>
+    [System.ComponentModel.DataAnnotations.Range(typeof(TimeSpan), "00:00:00", "00:00:01")]
+    public TimeSpan ClockResolution { get; set; } = ApiKitRateLimitingDefaults.ClockResolution;
+
     internal IReadOnlyDictionary<string, Func<HttpContext, string?>> CustomPartitions => _partitions;
 
     /// <summary>Adds (or replaces) a policy.</summary>

@@ -6,19 +6,33 @@ namespace ApiKit.Benchmarks.RateLimiting;
 
 /// <summary>
 /// 100,000 keys, every key already tracked, token buckets: <see cref="PartitionedRateLimiter.Create{TResource, TPartitionKey}"/>
-/// with BCL token buckets (the baseline) against ApiKit's keyed limiter. Each invocation decides once for every key.
+/// with BCL token buckets (the baseline) against ApiKit's keyed limiter. Each invocation decides once for every key,
+/// in creation order (<c>Sequential</c>: neighbouring keys, dictionary nodes and states were allocated next to each
+/// other, so memory is walked in order) or in a fixed-seed random order (<c>Shuffled</c>: what traffic from many
+/// clients looks like, every decision a cache miss); both limiters see the same order.
 /// </summary>
+[Config(typeof(RateLimitingBenchmarkConfig))]
 public class RateLimitingManyKeysBenchmarks
 {
     private const int Keys = 100_000;
     private string[] _keys = null!;
+    private string[] _order = null!;
     private PartitionedRateLimiter<string> _bcl = null!;
     private PartitionedRateLimiter<string> _apiKit = null!;
+
+    [Params("Sequential", "Shuffled")]
+    public string Order { get; set; } = "Sequential";
 
     [GlobalSetup]
     public void Setup()
     {
         _keys = [.. Enumerable.Range(0, Keys).Select(i => $"client-{i}")];
+        _order = [.. _keys];
+        if (Order == "Shuffled")
+        {
+            new Random(20_26_11_21).Shuffle(_order);
+        }
+
         _bcl = PartitionedRateLimiter.Create<string, string>(key => RateLimitPartition.GetTokenBucketLimiter(key, _ => new TokenBucketRateLimiterOptions
         {
             TokenLimit = 1_000_000, TokensPerPeriod = 1_000_000, ReplenishmentPeriod = TimeSpan.FromSeconds(1), QueueLimit = 0, AutoReplenishment = true,
@@ -45,7 +59,7 @@ public class RateLimitingManyKeysBenchmarks
     public int BclPartitioned()
     {
         var acquired = 0;
-        foreach (var key in _keys)
+        foreach (var key in _order)
         {
             using var lease = _bcl.AttemptAcquire(key);
             acquired += lease.IsAcquired ? 1 : 0;
@@ -58,7 +72,7 @@ public class RateLimitingManyKeysBenchmarks
     public int ApiKitKeyed()
     {
         var acquired = 0;
-        foreach (var key in _keys)
+        foreach (var key in _order)
         {
             using var lease = _apiKit.AttemptAcquire(key);
             acquired += lease.IsAcquired ? 1 : 0;

@@ -12,6 +12,7 @@ namespace ApiKit.Benchmarks.RateLimiting;
 /// parsing, backend) against the floor, a trivial one-key EVALSHA on the same kind of connection. Each invocation makes
 /// 640 round trips, split over the callers. A private redis-server runs on loopback for the duration.
 /// </summary>
+[Config(typeof(RateLimitingBenchmarkConfig))]
 public class RateLimitingRedisBenchmarks
 {
     private const int Operations = 640;

@@ -2,8 +2,8 @@ namespace ApiKit.RateLimiting;
 
 /// <summary>
 /// The state of one limit for one key. Its meaning depends on the algorithm (see <see cref="LimitMath"/>);
-/// A, B and C are exactly the three numbers of the Redis string "A:B:C" the Lua script keeps, so both sides store the
-/// same thing.
+/// A, B and C are exactly the three numbers the Lua script keeps in its Redis value (packed as doubles), so both sides
+/// store the same thing.
 /// </summary>
 internal struct LimitState
 {

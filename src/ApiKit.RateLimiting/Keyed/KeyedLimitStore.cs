@@ -30,7 +30,8 @@ internal sealed class KeyedLimitStore<TKey> : IDisposable
 
     public RateLimitRule Rule { get; }
 
-    public LimitParameters Parameters { get; }
+    // A field, not a property: the algorithms take it by reference, and a property would copy it on every decision.
+    public readonly LimitParameters Parameters;
 
     public RateLimitClock Clock { get; }
 
@@ -48,7 +49,8 @@ internal sealed class KeyedLimitStore<TKey> : IDisposable
         while (true)
         {
             var entry = GetEntry(key);
-            lock (entry)
+            entry.Gate.Enter();
+            try
             {
                 if (entry.Evicted)
                 {
@@ -63,6 +65,10 @@ internal sealed class KeyedLimitStore<TKey> : IDisposable
 
                 return decision;
             }
+            finally
+            {
+                entry.Gate.Exit();
+            }
         }
     }
 
@@ -75,7 +81,8 @@ internal sealed class KeyedLimitStore<TKey> : IDisposable
         while (true)
         {
             var entry = GetEntry(key);
-            lock (entry)
+            entry.Gate.Enter();
+            try
             {
                 if (entry.Evicted)
                 {
@@ -85,6 +92,10 @@ internal sealed class KeyedLimitStore<TKey> : IDisposable
                 return LimitMath.TryAdmit(Parameters, ref entry.State, now, cost)
                     ? DecisionLease.RentAdmitted(Parameters, entry.State, now)
                     : null;
+            }
+            finally
+            {
+                entry.Gate.Exit();
             }
         }
     }
@@ -97,13 +108,18 @@ internal sealed class KeyedLimitStore<TKey> : IDisposable
         foreach (var pair in _entries)
         {
             var entry = pair.Value;
-            lock (entry)
+            entry.Gate.Enter();
+            try
             {
                 if (!entry.Evicted && LimitMath.IsAtRest(Parameters, entry.State, now) && _entries.TryRemove(pair))
                 {
                     entry.Evicted = true;
                     removed++;
                 }
+            }
+            finally
+            {
+                entry.Gate.Exit();
             }
         }
 

@@ -7,11 +7,13 @@ internal sealed class KeyedRateLimiter<TKey> : PartitionedRateLimiter<TKey>
     where TKey : notnull
 {
     private readonly KeyedLimitStore<TKey> _store;
+    private readonly long _maxCost;
     private bool _disposed;
 
-    public KeyedRateLimiter(RateLimitRule rule, TimeProvider timeProvider, TimeSpan evictionInterval, IEqualityComparer<TKey>? comparer)
+    public KeyedRateLimiter(RateLimitRule rule, RateLimitClock clock, TimeSpan evictionInterval, IEqualityComparer<TKey>? comparer)
     {
-        _store = new KeyedLimitStore<TKey>(rule, new RateLimitClock(timeProvider), evictionInterval, comparer);
+        _store = new KeyedLimitStore<TKey>(rule, clock, evictionInterval, comparer);
+        _maxCost = _store.Parameters.MaxCost;
     }
 
     internal KeyedLimitStore<TKey> Store => _store;
@@ -20,9 +22,14 @@ internal sealed class KeyedRateLimiter<TKey> : PartitionedRateLimiter<TKey>
     {
         var entry = _store.GetEntry(resource);
         LimitDecision decision;
-        lock (entry)
+        entry.Gate.Enter();
+        try
         {
             decision = LimitMath.Decide(_store.Parameters, entry.State, _store.Clock.NowMicros(), 0, out _);
+        }
+        finally
+        {
+            entry.Gate.Exit();
         }
 
         return new RateLimiterStatistics
@@ -95,6 +102,6 @@ internal sealed class KeyedRateLimiter<TKey> : PartitionedRateLimiter<TKey>
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         ArgumentOutOfRangeException.ThrowIfNegative(permitCount);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(permitCount, _store.Parameters.MaxCost);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(permitCount, _maxCost);
     }
 }

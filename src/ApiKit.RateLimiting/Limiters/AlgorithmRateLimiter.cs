@@ -3,14 +3,20 @@ using System.Threading.RateLimiting;
 namespace ApiKit.RateLimiting;
 
 /// <summary>A single-key <see cref="RateLimiter"/> running one <see cref="LimitMath"/> algorithm.</summary>
+/// <remarks>
+/// Every accepted <c>AttemptAcquire</c> returns the same lease, as the BCL limiters do: a lease per decision (even one
+/// recycled through a thread-static slot) costs a noticeable share of a decision that is otherwise a lock and a few
+/// additions. Its <see cref="RateLimitMetadata"/> describe the limiter when they are read, which for a caller reading
+/// them right after the decision are the decision's own numbers. Rejections and shaping-queue leases stay snapshots.
+/// </remarks>
 internal sealed class AlgorithmRateLimiter : RateLimiter
 {
     private readonly LimitParameters _parameters;
     private readonly RateLimitClock _clock;
-    // A System.Threading.Lock rather than a monitor on an object: cheaper to enter and leave uncontended, and one
-    // limiter has only one, so its size does not matter (keyed entries keep the header lock to stay small).
-    private readonly Lock _lock = new();
+    // Every critical section is a few dozen instructions of integer arithmetic (a sliding log may grow its array).
+    private SpinGate _gate;
     private readonly long _maxCost;
+    private readonly AcquiredLease _acquiredLease;
     private LimitState _state;
     private long _successful;
     private long _failed;
@@ -19,11 +25,12 @@ internal sealed class AlgorithmRateLimiter : RateLimiter
     private long _lastUsed;
     private bool _disposed;
 
-    public AlgorithmRateLimiter(RateLimitRule rule, TimeProvider timeProvider)
+    public AlgorithmRateLimiter(RateLimitRule rule, RateLimitClock clock)
     {
         _parameters = rule.ToParameters();
-        _clock = new RateLimitClock(timeProvider);
+        _clock = clock;
         _maxCost = _parameters.MaxCost;
+        _acquiredLease = new AcquiredLease(this);
     }
 
     public override TimeSpan? IdleDuration
@@ -31,9 +38,14 @@ internal sealed class AlgorithmRateLimiter : RateLimiter
         get
         {
             var now = _clock.NowMicros();
-            lock (_lock)
+            _gate.Enter();
+            try
             {
                 return LimitMath.IsAtRest(_parameters, _state, now) ? RateLimitClock.ToTimeSpan(now - _lastUsed) : null;
+            }
+            finally
+            {
+                _gate.Exit();
             }
         }
     }
@@ -44,11 +56,16 @@ internal sealed class AlgorithmRateLimiter : RateLimiter
         LimitDecision decision;
         long successful;
         long failed;
-        lock (_lock)
+        _gate.Enter();
+        try
         {
             decision = LimitMath.Decide(_parameters, _state, now, 0, out _);
             successful = _successful;
             failed = _failed;
+        }
+        finally
+        {
+            _gate.Exit();
         }
 
         return new RateLimiterStatistics
@@ -66,13 +83,14 @@ internal sealed class AlgorithmRateLimiter : RateLimiter
         var now = _clock.NowMicros();
         LimitDecision decision;
         bool acquired;
-        lock (_lock)
+        _gate.Enter();
+        try
         {
             if (LimitMath.TryAdmit(_parameters, ref _state, now, permitCount))
             {
                 _successful++;
                 _lastUsed = now;
-                return DecisionLease.RentAdmitted(_parameters, _state, now);
+                return _acquiredLease;
             }
 
             decision = LimitMath.Decide(_parameters, _state, now, permitCount, out var next);
@@ -89,8 +107,12 @@ internal sealed class AlgorithmRateLimiter : RateLimiter
 
             _lastUsed = now;
         }
+        finally
+        {
+            _gate.Exit();
+        }
 
-        return Lease(decision, acquired);
+        return acquired ? _acquiredLease : Lease(decision, acquired: false);
     }
 
     protected override ValueTask<RateLimitLease> AcquireAsyncCore(int permitCount, CancellationToken cancellationToken)
@@ -104,7 +126,8 @@ internal sealed class AlgorithmRateLimiter : RateLimiter
         var now = _clock.NowMicros();
         LimitDecision decision;
         long sequence;
-        lock (_lock)
+        _gate.Enter();
+        try
         {
             decision = LimitMath.Decide(_parameters, _state, now, permitCount, out var next);
             if (decision.Allowed)
@@ -122,6 +145,10 @@ internal sealed class AlgorithmRateLimiter : RateLimiter
             {
                 _successful++;
             }
+        }
+        finally
+        {
+            _gate.Exit();
         }
 
         if (!decision.Allowed || decision.DelayMicros == 0)
@@ -147,7 +174,8 @@ internal sealed class AlgorithmRateLimiter : RateLimiter
         }
         catch (OperationCanceledException)
         {
-            lock (_lock)
+            _gate.Enter();
+            try
             {
                 // Only the last reservation can be handed back: later ones were scheduled behind it, and pulling the
                 // queue forward under them would let two requests leak in the same slot.
@@ -155,6 +183,10 @@ internal sealed class AlgorithmRateLimiter : RateLimiter
                 {
                     _state.A = Math.Max(0, _state.A - (permitCount * _parameters.WindowMicros));
                 }
+            }
+            finally
+            {
+                _gate.Exit();
             }
 
             throw;
@@ -164,9 +196,14 @@ internal sealed class AlgorithmRateLimiter : RateLimiter
             Interlocked.Decrement(ref _queued);
         }
 
-        lock (_lock)
+        _gate.Enter();
+        try
         {
             _successful++;
+        }
+        finally
+        {
+            _gate.Exit();
         }
 
         return DecisionLease.Rent(decision, acquired: true);
@@ -186,10 +223,50 @@ internal sealed class AlgorithmRateLimiter : RateLimiter
             : DecisionLease.Rent(decision, acquired: false);
     }
 
+    private LimitDecision Current()
+    {
+        var now = _clock.NowMicros();
+        _gate.Enter();
+        try
+        {
+            return LimitMath.Decide(_parameters, _state, now, 0, out _);
+        }
+        finally
+        {
+            _gate.Exit();
+        }
+    }
+
     private void Validate(int permitCount)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         ArgumentOutOfRangeException.ThrowIfNegative(permitCount);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(permitCount, _maxCost);
+    }
+
+    /// <summary>The lease of every accepted <c>AttemptAcquire</c>; shared, so disposing it does nothing.</summary>
+    private sealed class AcquiredLease(AlgorithmRateLimiter limiter) : RateLimitLease
+    {
+        public override bool IsAcquired => true;
+
+        public override IEnumerable<string> MetadataNames => DecisionLease.AcquiredNames;
+
+        public override bool TryGetMetadata(string metadataName, out object? metadata)
+        {
+            if (metadataName == RateLimitMetadata.Remaining.Name)
+            {
+                metadata = limiter.Current().Remaining;
+                return true;
+            }
+
+            if (metadataName == RateLimitMetadata.Reset.Name)
+            {
+                metadata = RateLimitClock.ToTimeSpan(limiter.Current().ResetMicros);
+                return true;
+            }
+
+            metadata = null;
+            return false;
+        }
     }
 }

@@ -9,7 +9,7 @@ namespace ApiKit.RateLimiting;
 /// </summary>
 internal sealed class DecisionLease : RateLimitLease
 {
-    private static readonly string[] AcquiredNames = [RateLimitMetadata.Remaining.Name, RateLimitMetadata.Reset.Name];
+    internal static readonly string[] AcquiredNames = [RateLimitMetadata.Remaining.Name, RateLimitMetadata.Reset.Name];
     private static readonly string[] RejectedNames = [MetadataName.RetryAfter.Name, RateLimitMetadata.Remaining.Name, RateLimitMetadata.Reset.Name];
     private static readonly string[] NeverNames = [RateLimitMetadata.Remaining.Name, RateLimitMetadata.Reset.Name];
 

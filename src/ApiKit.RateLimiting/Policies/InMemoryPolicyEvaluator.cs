@@ -28,7 +28,7 @@ internal static class InMemoryPolicyEvaluator
                 {
                     if (entries[locked] is { } entry)
                     {
-                        Monitor.Enter(entry);
+                        entry.Gate.Enter();
                         evicted |= entry.Evicted;
                     }
                 }
@@ -66,7 +66,7 @@ internal static class InMemoryPolicyEvaluator
                 {
                     if (entries[i] is { } entry)
                     {
-                        Monitor.Exit(entry);
+                        entry.Gate.Exit();
                     }
                 }
             }

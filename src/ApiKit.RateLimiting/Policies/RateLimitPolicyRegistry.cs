@@ -19,7 +19,7 @@ internal sealed class RateLimitPolicyRegistry : IDisposable
 
     public RateLimitPolicyRegistry(IOptionsMonitor<ApiKitRateLimitingOptions> options, TimeProvider timeProvider)
     {
-        Clock = new RateLimitClock(timeProvider);
+        Clock = new RateLimitClock(timeProvider, options.CurrentValue.ClockResolution);
         _current = Build(options.CurrentValue, null);
         _subscription = options.OnChange(Reload);
     }

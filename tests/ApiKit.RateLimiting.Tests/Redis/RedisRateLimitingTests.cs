@@ -158,6 +158,49 @@ public sealed class RedisRateLimitingTests(RedisServerFixture redis) : IAsyncLif
         Assert.Equal(HttpStatusCode.OK, afterRetry.StatusCode);
     }
 
+    [Fact]
+    public async Task DecideAsync_WeightedCostAndMissingKey_SendTheirOwnArguments()
+    {
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddSingleton<IConnectionMultiplexer>(_connection);
+        services.AddApiKitRateLimiting(o => o.AddPolicy(
+                "main", Limit("user", 10, RateLimitPartitions.User, TimeSpan.FromMinutes(1)), Limit("ip", 4, RateLimitPartitions.ClientIp, TimeSpan.FromMinutes(1))))
+            .AddRedis(o =>
+            {
+                o.KeyPrefix = _prefix;
+                o.FailureMode = RedisFailureMode.FailClosed;
+                o.Timeout = TimeSpan.FromSeconds(5);
+            });
+        await using var provider = services.BuildServiceProvider();
+        var backend = provider.GetRequiredService<RedisRateLimitBackend>();
+        var policy = provider.GetRequiredService<RateLimitPolicyRegistry>().Current.Policies["main"];
+        var user = Array.FindIndex(policy.Limits, l => l.Name == "user");
+
+        // Cost 3 under both limits, then cost 1 without a user (only the IP key goes to Redis), twice.
+        var heavy = Keys(policy, user, "bob", "192.0.2.1", 3);
+        var anonymous = Keys(policy, user, null, "192.0.2.1", 1);
+        var refused = Keys(policy, user, null, "192.0.2.1", 1);
+        foreach (var evaluation in new[] { heavy, anonymous, refused })
+        {
+            await backend.DecideAsync(evaluation, allowDelay: false, CancellationToken.None);
+        }
+
+        Assert.All(new[] { heavy, anonymous, refused }, e => Assert.Null(e.Fallback));
+        Assert.True(heavy.Allowed);
+        Assert.Equal(7, heavy.Decisions[user].Remaining);
+        Assert.True(anonymous.Allowed);
+        Assert.False(refused.Allowed);
+    }
+
+    private static PolicyEvaluation Keys(CompiledPolicy policy, int userIndex, string? user, string ip, long cost)
+    {
+        var keys = new string?[policy.Limits.Length];
+        keys[userIndex] = user;
+        keys[1 - userIndex] = ip;
+        return new PolicyEvaluation(policy, keys, cost);
+    }
+
     private static RateLimitPolicyLimit Limit(string name, long permits, string partition, TimeSpan window) =>
         new() { Name = name, PermitLimit = permits, PartitionBy = partition, Algorithm = RateLimitAlgorithm.FixedWindow, Window = window };
 

@@ -107,4 +107,21 @@ public sealed class RedisScriptEquivalenceTests(RedisServerFixture redis) : IAsy
             return true;
         }));
     }
+
+    [Fact]
+    public void Script_StateInAnotherFormat_IsAFreshState()
+    {
+        var database = _connection!.GetDatabase();
+        RedisKey key = $"{{fmt{Guid.NewGuid():N}}}:state";
+        database.StringSet(key, "1763700000000000:2:0");
+        RedisValue[] values = [1, 0, 1_763_700_000_000_000L, (int)RateLimitAlgorithm.FixedWindow, 2, 1_000_000, 2, 0];
+
+        var result = ((RedisResult[])database.ScriptEvaluate(RedisRateLimitScript.Source, [key], values)!).Select(r => (long)r).ToArray();
+        var stored = (byte[])database.StringGet(key)!;
+
+        // In the old text format this window is full (start, count 2 of 2); read as fresh, one permit is used, one is left.
+        Assert.Equal([1, 1, 0, 1, 1_000_000, 0], result);
+        Assert.Equal(25, stored.Length);
+        Assert.Equal(1, stored[0]);
+    }
 }
