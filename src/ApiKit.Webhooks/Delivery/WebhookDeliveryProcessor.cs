@@ -58,6 +58,9 @@ internal sealed partial class WebhookDeliveryProcessor
         _schedule = _options.RetrySchedule.Count == 0 ? WebhookDeliveryDefaults.RetrySchedule : [.. _options.RetrySchedule];
     }
 
+    /// <summary>Gets the clock the processor runs on.</summary>
+    internal TimeProvider TimeProvider => _timeProvider;
+
     /// <summary>Gets or sets the source of jitter in [0, 1); tests pin it.</summary>
     internal Func<double> NextRandom { get; set; } = Random.Shared.NextDouble;
 

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -5,10 +6,17 @@ using Microsoft.Extensions.Options;
 namespace ApiKit.Webhooks;
 
 /// <summary>
-/// The dispatcher's streaming loop: claims as soon as a slot frees up, sends every claimed delivery at once
-/// (bounded per endpoint), and records results in groups as they finish. A slow or dead endpoint therefore only
-/// holds its own slots; it never holds up claiming, sending or recording for the others.
+/// The dispatcher's streaming loop. One bookkeeping loop owns every store call: each round it records, in one
+/// batch, every result that finished since the last round, then claims a new batch into the free in-flight slots.
+/// Claimed deliveries are sent at once (bounded per endpoint), so up to <see cref="WebhookDeliveryOptions.MaxInFlight"/>
+/// claimed deliveries wait ahead of the HTTP senders and their concurrency stays full while the store works.
+/// A slow or dead endpoint only holds its own slots; it never holds up claiming, sending or recording for the others.
 /// </summary>
+/// <remarks>
+/// Store calls cost mostly per call, not per row (a transaction, a commit, a round trip), so the loop claims a full
+/// <see cref="WebhookDeliveryOptions.BatchSize"/> whenever enough slots are free and work is in hand, and claims
+/// whatever is free at once when the senders run low or when it was woken by a new message or the poll interval.
+/// </remarks>
 internal sealed partial class WebhookDispatchPipeline(
     WebhookDeliveryProcessor processor,
     WebhookDispatchSignal signal,
@@ -18,131 +26,232 @@ internal sealed partial class WebhookDispatchPipeline(
     /// <summary>Runs until <paramref name="stoppingToken"/> fires, or until nothing is due and nothing is in flight when <paramref name="stopWhenIdle"/>.</summary>
     public async Task RunAsync(string workerId, bool stopWhenIdle, CancellationToken stoppingToken)
     {
-        var o = options.Value;
-        using var slots = new SemaphoreSlim(o.MaxInFlight, o.MaxInFlight);
-        var results = Channel.CreateUnbounded<WebhookDeliveryResult>(new UnboundedChannelOptions { SingleReader = true });
-        var inFlight = 0;
-        var drained = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var draining = 0;
-        var recorder = RecordLoopAsync(results.Reader, slots);
+        var run = new Run(processor, signal, logger, options.Value, stoppingToken);
+        using var pumpStop = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        var pump = run.PumpSignalAsync(pumpStop.Token);
+        try
+        {
+            await run.LoopAsync(workerId, stopWhenIdle).ConfigureAwait(false);
+        }
+        finally
+        {
+            await pumpStop.CancelAsync().ConfigureAwait(false);
+            await pump.ConfigureAwait(false);
+            await run.DrainAsync().ConfigureAwait(false);
+        }
+    }
 
-        async Task DeliverAndPostAsync(WebhookDeliveryProcessor.ClaimedRound round, int index)
+    /// <summary>The state of one run: only the loop touches the counters that are not interlocked.</summary>
+    private sealed class Run(WebhookDeliveryProcessor processor, WebhookDispatchSignal signal, ILogger logger, WebhookDeliveryOptions o, CancellationToken stoppingToken)
+    {
+        // Finished deliveries, or null for one abandoned because the host is stopping (its lease will expire).
+        private readonly ConcurrentQueue<WebhookDeliveryResult?> _finished = new();
+        private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+        private readonly List<WebhookDeliveryResult> _batch = new(o.MaxInFlight);
+        private readonly TaskCompletionSource _drained = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        // Claimed and not yet recorded: the in-flight slots taken. Owned by the loop.
+        private int _held;
+
+        // Started and not yet finished sending.
+        private int _sending;
+        private int _draining;
+
+        // Set when a new message was signalled or the poll interval passed: claim even a part batch.
+        private int _claimWanted = 1;
+
+        public async Task PumpSignalAsync(CancellationToken cancellationToken)
         {
             try
             {
-                results.Writer.TryWrite(await round.DeliverAsync(index, stoppingToken).ConfigureAwait(false));
+                while (!cancellationToken.IsCancellationRequested)
+                {
+                    await signal.WaitAsync(o.PollInterval, cancellationToken).ConfigureAwait(false);
+                    Volatile.Write(ref _claimWanted, 1);
+                    _wake.Writer.TryWrite(true);
+                }
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                // The run is over.
+            }
+        }
+
+        public async Task LoopAsync(string workerId, bool stopWhenIdle)
+        {
+            // Whether the last claim filled its batch, so more may be due right now.
+            var moreDue = true;
+            try
+            {
+                while (!stoppingToken.IsCancellationRequested)
+                {
+                    var recorded = await RecordFinishedAsync().ConfigureAwait(false);
+                    if (recorded.DueAgain)
+                    {
+                        moreDue = true;
+                    }
+
+                    var free = o.MaxInFlight - _held;
+                    var wanted = Volatile.Read(ref _claimWanted) == 1;
+                    var claimed = 0;
+                    var asked = Math.Min(free, o.BatchSize);
+                    var idle = stopWhenIdle && _held == 0;
+                    if (asked > 0 && (wanted || idle || (moreDue && (free >= o.BatchSize || Volatile.Read(ref _sending) < o.BatchSize))))
+                    {
+                        // Cleared before the claim, so a message signalled while it runs asks for another.
+                        Volatile.Write(ref _claimWanted, 0);
+                        var round = await TryClaimAsync(workerId, asked).ConfigureAwait(false);
+                        if (round is null)
+                        {
+                            // The store failed: wait for the poll interval (the pump) before trying again.
+                            moreDue = false;
+                            await WaitAsync().ConfigureAwait(false);
+                            continue;
+                        }
+
+                        claimed = Start(round, asked);
+                        moreDue = claimed == asked;
+                        if (idle && claimed == 0)
+                        {
+                            break;
+                        }
+                    }
+
+                    if (claimed > 0 && moreDue && o.MaxInFlight - _held >= o.BatchSize)
+                    {
+                        continue;
+                    }
+
+                    if (recorded.Count == 0 && claimed == 0)
+                    {
+                        await WaitAsync().ConfigureAwait(false);
+                    }
+                }
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                // Stopping: the caller drains what is in flight.
+            }
+        }
+
+        /// <summary>Waits for in-flight deliveries to finish (or be abandoned) and records their results.</summary>
+        public async Task DrainAsync()
+        {
+            Volatile.Write(ref _draining, 1);
+            if (Volatile.Read(ref _sending) == 0)
+            {
+                _drained.TrySetResult();
+            }
+
+            await _drained.Task.ConfigureAwait(false);
+            await RecordFinishedAsync().ConfigureAwait(false);
+        }
+
+        private async Task WaitAsync()
+        {
+            if (_finished.IsEmpty && Volatile.Read(ref _claimWanted) == 0)
+            {
+                await _wake.Reader.ReadAsync(stoppingToken).ConfigureAwait(false);
+            }
+        }
+
+        private async Task<WebhookDeliveryProcessor.ClaimedRound?> TryClaimAsync(string workerId, int count)
+        {
+            try
+            {
+                return await processor.ClaimAsync(workerId, count, stoppingToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                throw;
+            }
+#pragma warning disable CA1031 // A store outage must not end the dispatcher; the next claim retries.
+            catch (Exception e)
+#pragma warning restore CA1031
+            {
+                Log.ClaimFailed(logger, e);
+                return null;
+            }
+        }
+
+        private int Start(WebhookDeliveryProcessor.ClaimedRound round, int asked)
+        {
+            // A store that returned more than asked keeps the surplus leased until it expires: sent late, never twice.
+            var count = Math.Min(round.Deliveries.Count, asked);
+            _held += count;
+            for (var i = 0; i < count; i++)
+            {
+                Interlocked.Increment(ref _sending);
+                _ = DeliverAndPostAsync(round, i);
+            }
+
+            return count;
+        }
+
+        private async Task DeliverAndPostAsync(WebhookDeliveryProcessor.ClaimedRound round, int index)
+        {
+            WebhookDeliveryResult? result = null;
+            try
+            {
+                result = await round.DeliverAsync(index, stoppingToken).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
                 // Stopping mid-attempt: the lease expires and another dispatcher sends it again.
-                slots.Release();
             }
             finally
             {
-                if (Interlocked.Decrement(ref inFlight) == 0 && Volatile.Read(ref draining) == 1)
+                _finished.Enqueue(result);
+                _wake.Writer.TryWrite(true);
+                if (Interlocked.Decrement(ref _sending) == 0 && Volatile.Read(ref _draining) == 1)
                 {
-                    drained.TrySetResult();
+                    _drained.TrySetResult();
                 }
             }
         }
 
-        try
+        private async Task<(int Count, bool DueAgain)> RecordFinishedAsync()
         {
-            while (!stoppingToken.IsCancellationRequested)
+            var taken = 0;
+            while (taken < o.MaxInFlight && _finished.TryDequeue(out var result))
             {
-                await slots.WaitAsync(stoppingToken).ConfigureAwait(false);
-                var free = 1;
-                while (free < o.BatchSize && slots.Wait(0, CancellationToken.None))
+                taken++;
+                if (result is not null)
                 {
-                    free++;
+                    _batch.Add(result);
                 }
+            }
 
-                WebhookDeliveryProcessor.ClaimedRound round;
+            if (taken == 0)
+            {
+                return (0, false);
+            }
+
+            var now = processor.TimeProvider.GetUtcNow();
+            var dueAgain = false;
+            foreach (var result in _batch)
+            {
+                dueAgain |= result.State == WebhookDeliveryState.Pending && result.NextAttemptAt <= now;
+            }
+
+            if (_batch.Count > 0)
+            {
                 try
                 {
-                    round = await processor.ClaimAsync(workerId, free, stoppingToken).ConfigureAwait(false);
+                    // Recorded even if the host is stopping: an attempt made but not recorded would be repeated.
+                    await processor.RecordAsync(_batch).ConfigureAwait(false);
                 }
-                catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-                {
-                    slots.Release(free);
-                    break;
-                }
-#pragma warning disable CA1031 // A store outage must not end the dispatcher; the next claim retries.
+#pragma warning disable CA1031 // Unrecorded results are not lost: their leases expire and the deliveries are sent again.
                 catch (Exception e)
 #pragma warning restore CA1031
                 {
-                    Log.ClaimFailed(logger, e);
-                    slots.Release(free);
-                    await signal.WaitAsync(o.PollInterval, stoppingToken).ConfigureAwait(false);
-                    continue;
-                }
-
-                // A store that returned more than asked keeps the surplus leased until it expires: sent late, never twice.
-                var count = Math.Min(round.Deliveries.Count, free);
-                if (count < free)
-                {
-                    slots.Release(free - count);
-                }
-
-                for (var i = 0; i < count; i++)
-                {
-                    Interlocked.Increment(ref inFlight);
-                    _ = DeliverAndPostAsync(round, i);
-                }
-
-                if (count == 0)
-                {
-                    if (stopWhenIdle && Volatile.Read(ref inFlight) == 0 && slots.CurrentCount == o.MaxInFlight)
-                    {
-                        break;
-                    }
-
-                    await signal.WaitAsync(o.PollInterval, stoppingToken).ConfigureAwait(false);
+                    Log.RecordFailed(logger, e, _batch.Count);
                 }
             }
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-            // Stopping: fall through to drain what is in flight.
-        }
-        finally
-        {
-            Volatile.Write(ref draining, 1);
-            if (Volatile.Read(ref inFlight) == 0)
-            {
-                drained.TrySetResult();
-            }
 
-            await drained.Task.ConfigureAwait(false);
-            results.Writer.TryComplete();
-            await recorder.ConfigureAwait(false);
-        }
-    }
-
-    private async Task RecordLoopAsync(ChannelReader<WebhookDeliveryResult> reader, SemaphoreSlim slots)
-    {
-        var batch = new List<WebhookDeliveryResult>(options.Value.BatchSize);
-        while (await reader.WaitToReadAsync(CancellationToken.None).ConfigureAwait(false))
-        {
-            while (batch.Count < options.Value.BatchSize * 4 && reader.TryRead(out var result))
-            {
-                batch.Add(result);
-            }
-
-            try
-            {
-                await processor.RecordAsync(batch).ConfigureAwait(false);
-            }
-#pragma warning disable CA1031 // Unrecorded results are not lost: their leases expire and the deliveries are sent again.
-            catch (Exception e)
-#pragma warning restore CA1031
-            {
-                Log.RecordFailed(logger, e, batch.Count);
-            }
-
-            slots.Release(batch.Count);
-            batch.Clear();
-            signal.Notify();
+            _held -= taken;
+            _batch.Clear();
+            return (taken, dueAgain);
         }
     }
 

@@ -12,7 +12,7 @@ namespace ApiKit.Webhooks;
 /// <see cref="DbTransaction"/>, so they exist if and only if the business change committed.
 /// Claims take leases (<c>FOR UPDATE SKIP LOCKED</c> on PostgreSQL, SQLite's single writer otherwise).
 /// </summary>
-public sealed class SqlWebhookStore : IWebhookDeliveryStore, IWebhookEndpointStore
+public sealed class SqlWebhookStore : IWebhookDeliveryStore, IWebhookEndpointStore, IAsyncDisposable, IDisposable
 {
     private readonly Func<DbConnection> _connectionFactory;
     private readonly WebhookSqlDialect _dialect;
@@ -28,6 +28,16 @@ public sealed class SqlWebhookStore : IWebhookDeliveryStore, IWebhookEndpointSto
     // SQLite has one writer at a time and Microsoft.Data.Sqlite answers a busy database by sleeping between
     // retries, so this process's own writers queue here instead of colliding.
     private readonly SemaphoreSlim? _writeGate;
+
+    // SQLite: the dispatcher's claims and results all run under the write gate, so they share one connection that
+    // is opened once (synchronous = NORMAL set once) and whose statements are prepared once and reused. Opening a
+    // pooled connection, restating the pragma and re-preparing each statement cost more than the claim itself.
+    private DbConnection? _bookkeeping;
+    private DbCommand? _claimCommand;
+    private DbCommand? _loadCommand;
+    private DbCommand? _recordCommand;
+    private DbCommand? _attemptCommand;
+    private bool _disposed;
 
     /// <summary>Creates the store.</summary>
     /// <param name="options">Connection factory, dialect and table prefix.</param>
@@ -126,6 +136,11 @@ public sealed class SqlWebhookStore : IWebhookDeliveryStore, IWebhookEndpointSto
     /// <inheritdoc />
     public async Task<IReadOnlyList<WebhookDelivery>> ClaimAsync(string workerId, int maxCount, DateTimeOffset now, TimeSpan lease, CancellationToken cancellationToken)
     {
+        if (_writeGate is not null)
+        {
+            return await ClaimSqliteAsync(workerId, maxCount, now, lease, cancellationToken).ConfigureAwait(false);
+        }
+
         var scope = await OpenForWriteAsync(leaseBookkeeping: true, cancellationToken).ConfigureAwait(false);
         await using (scope.ConfigureAwait(false))
         {
@@ -171,6 +186,12 @@ public sealed class SqlWebhookStore : IWebhookDeliveryStore, IWebhookEndpointSto
             return;
         }
 
+        if (_writeGate is not null)
+        {
+            await RecordSqliteAsync(results, now, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
         var scope = await OpenForWriteAsync(leaseBookkeeping: true, cancellationToken).ConfigureAwait(false);
         await using (scope.ConfigureAwait(false))
         {
@@ -178,13 +199,6 @@ public sealed class SqlWebhookStore : IWebhookDeliveryStore, IWebhookEndpointSto
             var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
             await using (transaction.ConfigureAwait(false))
             {
-                if (_dialect == WebhookSqlDialect.Sqlite)
-                {
-                    await RecordSqliteAsync(connection, transaction, results, now, cancellationToken).ConfigureAwait(false);
-                    await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-                    return;
-                }
-
                 // One multi-row statement each for the updates and the attempt log: a batch costs two statements, not two per delivery.
                 var update = new StringBuilder($"UPDATE {_deliveries} AS d SET state = v.column3, attempt_count = v.column4, next_attempt_at = v.column5, lease_owner = NULL, lease_until = NULL, updated_at = @now FROM (VALUES ");
                 var updateParameters = new List<(string, object?)>(1 + (results.Count * 5)) { ("now", now.ToUnixTimeMilliseconds()) };
@@ -232,7 +246,7 @@ public sealed class SqlWebhookStore : IWebhookDeliveryStore, IWebhookEndpointSto
     /// Microsoft.Data.Sqlite binds each named parameter through a linear name lookup, so multi-row statements with
     /// hundreds of parameters cost more in binding than in SQL; two parameters per group keep it linear.
     /// </summary>
-    private async Task RecordSqliteAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<WebhookDeliveryResult> results, DateTimeOffset now, CancellationToken cancellationToken)
+    private async Task RecordSqliteAsync(IReadOnlyList<WebhookDeliveryResult> results, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var nowMs = now.ToUnixTimeMilliseconds();
         var updates = new ArrayBufferWriter<byte>(results.Count * 48);
@@ -281,11 +295,219 @@ public sealed class SqlWebhookStore : IWebhookDeliveryStore, IWebhookEndpointSto
             a.WriteEndArray();
         }
 
-        await ExecuteAsync(connection, transaction, _sqliteRecordSql, [("now", nowMs), ("rows", Encoding.UTF8.GetString(updates.WrittenSpan))], cancellationToken).ConfigureAwait(false);
-        if (anyAttempt)
+        var updateRows = Encoding.UTF8.GetString(updates.WrittenSpan);
+        var attemptRows = anyAttempt ? Encoding.UTF8.GetString(attempts.WrittenSpan) : null;
+        await _writeGate!.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
         {
-            await ExecuteAsync(connection, transaction, _sqliteAttemptSql, [("rows", Encoding.UTF8.GetString(attempts.WrittenSpan))], cancellationToken).ConfigureAwait(false);
+            var connection = await BookkeepingConnectionAsync(cancellationToken).ConfigureAwait(false);
+            var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+            await using (transaction.ConfigureAwait(false))
+            {
+                var update = Prepared(ref _recordCommand, connection, _sqliteRecordSql, "now", "rows");
+                update.Transaction = transaction;
+                update.Parameters[0].Value = nowMs;
+                update.Parameters[1].Value = updateRows;
+                await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                if (attemptRows is not null)
+                {
+                    var insert = Prepared(ref _attemptCommand, connection, _sqliteAttemptSql, "rows");
+                    insert.Transaction = transaction;
+                    insert.Parameters[0].Value = attemptRows;
+                    await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                }
+
+                await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            }
         }
+        catch
+        {
+            await ResetBookkeepingAsync().ConfigureAwait(false);
+            throw;
+        }
+        finally
+        {
+            _writeGate.Release();
+        }
+    }
+
+    private async Task<IReadOnlyList<WebhookDelivery>> ClaimSqliteAsync(string workerId, int maxCount, DateTimeOffset now, TimeSpan lease, CancellationToken cancellationToken)
+    {
+        var claimed = new List<(long Seq, string MessageId, string EndpointId, int Attempts, long Token)>(maxCount);
+        Dictionary<string, WebhookMessage> messages;
+        await _writeGate!.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var connection = await BookkeepingConnectionAsync(cancellationToken).ConfigureAwait(false);
+            var claim = Prepared(ref _claimCommand, connection, Ordered ? _orderedClaimSql : _claimSql, "owner", "until", "now", "limit");
+            claim.Parameters[0].Value = workerId;
+            claim.Parameters[1].Value = (now + lease).ToUnixTimeMilliseconds();
+            claim.Parameters[2].Value = now.ToUnixTimeMilliseconds();
+            claim.Parameters[3].Value = maxCount;
+            var reader = await claim.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            await using (reader.ConfigureAwait(false))
+            {
+                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    claimed.Add((reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetInt32(3), reader.GetInt64(4)));
+                }
+            }
+
+            if (claimed.Count == 0)
+            {
+                return [];
+            }
+
+            var ids = new HashSet<string>(claimed.Count, StringComparer.Ordinal);
+            foreach (var c in claimed)
+            {
+                ids.Add(c.MessageId);
+            }
+
+            var load = Prepared(ref _loadCommand, connection, $"SELECT id, event_type, payload, created_at, ordering_key FROM {_messages} WHERE id IN (SELECT value FROM json_each(@ids))", "ids");
+            load.Parameters[0].Value = JsonSerializer.Serialize(ids);
+            messages = await ReadMessagesAsync(load, ids.Count, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            await ResetBookkeepingAsync().ConfigureAwait(false);
+            throw;
+        }
+        finally
+        {
+            _writeGate.Release();
+        }
+
+        claimed.Sort(static (x, y) => x.Seq.CompareTo(y.Seq));
+        var result = new List<WebhookDelivery>(claimed.Count);
+        foreach (var c in claimed)
+        {
+            if (messages.TryGetValue(c.MessageId, out var message))
+            {
+                result.Add(new WebhookDelivery(c.Seq.ToString(CultureInfo.InvariantCulture), message, c.EndpointId, c.Attempts, c.Token.ToString(CultureInfo.InvariantCulture)));
+            }
+        }
+
+        return result;
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        if (_writeGate is null)
+        {
+            return;
+        }
+
+        await _writeGate.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            _disposed = true;
+            await ResetBookkeepingAsync().ConfigureAwait(false);
+        }
+        finally
+        {
+            _writeGate.Release();
+        }
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        if (_writeGate is null)
+        {
+            return;
+        }
+
+        _writeGate.Wait();
+        try
+        {
+            _disposed = true;
+            foreach (var command in (DbCommand?[])[_claimCommand, _loadCommand, _recordCommand, _attemptCommand])
+            {
+                command?.Dispose();
+            }
+
+            _claimCommand = _loadCommand = _recordCommand = _attemptCommand = null;
+            _bookkeeping?.Dispose();
+            _bookkeeping = null;
+        }
+        finally
+        {
+            _writeGate.Release();
+        }
+    }
+
+    private async Task<DbConnection> BookkeepingConnectionAsync(CancellationToken cancellationToken)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (_bookkeeping is { } open)
+        {
+            return open;
+        }
+
+        var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            // If the OS loses a claim or a result, the lease simply expires and the delivery is sent again (a
+            // duplicate, never a loss), so this connection may skip the WAL fsync. Enqueues stay FULL on their own.
+            await ExecuteAsync(connection, null, "PRAGMA synchronous = NORMAL", [], cancellationToken).ConfigureAwait(false);
+            await ExecuteAsync(connection, null, "PRAGMA wal_autocheckpoint = 0", [], cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+
+        _bookkeeping = connection;
+        return connection;
+    }
+
+    // After any failure the connection and its statements are dropped: the next claim opens a fresh one.
+    private async Task ResetBookkeepingAsync()
+    {
+        foreach (var command in (DbCommand?[])[_claimCommand, _loadCommand, _recordCommand, _attemptCommand])
+        {
+            if (command is not null)
+            {
+                await command.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+
+        _claimCommand = _loadCommand = _recordCommand = _attemptCommand = null;
+        if (_bookkeeping is { } connection)
+        {
+            _bookkeeping = null;
+            await connection.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Security", "CA2100:Review SQL queries for security vulnerabilities", Justification = "Table names are validated identifiers; every value is a parameter.")]
+    private static DbCommand Prepared(ref DbCommand? slot, DbConnection connection, string sql, params string[] names)
+    {
+        if (slot is { } cached)
+        {
+            if (cached.CommandText == sql)
+            {
+                cached.Transaction = null;
+                return cached;
+            }
+
+            cached.Dispose();
+        }
+
+        var command = connection.CreateCommand();
+        command.CommandText = sql;
+        foreach (var name in names)
+        {
+            var parameter = command.CreateParameter();
+            parameter.ParameterName = "@" + name;
+            command.Parameters.Add(parameter);
+        }
+
+        slot = command;
+        return command;
     }
 
     /// <inheritdoc />
@@ -464,10 +686,15 @@ public sealed class SqlWebhookStore : IWebhookDeliveryStore, IWebhookEndpointSto
         }
 
         using var command = Command(connection, null, sql, parameters);
+        return await ReadMessagesAsync(command, ids.Count, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async Task<Dictionary<string, WebhookMessage>> ReadMessagesAsync(DbCommand command, int count, CancellationToken cancellationToken)
+    {
         var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         await using (reader.ConfigureAwait(false))
         {
-            var map = new Dictionary<string, WebhookMessage>(ids.Count, StringComparer.Ordinal);
+            var map = new Dictionary<string, WebhookMessage>(count, StringComparer.Ordinal);
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
                 var id = reader.GetString(0);
@@ -483,18 +710,21 @@ public sealed class SqlWebhookStore : IWebhookDeliveryStore, IWebhookEndpointSto
         var order = ordered
             ? $" AND (d.ordering_key IS NULL OR NOT EXISTS (SELECT 1 FROM {_deliveries} p WHERE p.endpoint_id = d.endpoint_id AND p.ordering_key = d.ordering_key AND p.state = 0 AND p.seq < d.seq))"
             : string.Empty;
+        // A claim also moves next_attempt_at to the lease's end, so leased deliveries leave the due range of the
+        // (state, next_attempt_at) index: claims skip them without visiting their rows, and a crashed worker's
+        // deliveries come due again exactly when their leases expire.
         const string Due = "d.state = 0 AND d.next_attempt_at <= @now AND (d.lease_until IS NULL OR d.lease_until <= @now)";
         if (_dialect == WebhookSqlDialect.PostgreSql)
         {
             // A materialized CTE runs the SKIP LOCKED pick exactly once; as an IN (subquery) PostgreSQL may rescan
             // it, and every rescan skips to other rows, so one claim could take more than its limit.
             return $"WITH picked AS MATERIALIZED (SELECT d.seq FROM {_deliveries} d WHERE {Due}{order} ORDER BY d.next_attempt_at, d.seq LIMIT @limit FOR UPDATE SKIP LOCKED) "
-                + $"UPDATE {_deliveries} AS u SET lease_owner = @owner, lease_until = @until, lease_token = u.lease_token + 1 FROM picked WHERE u.seq = picked.seq "
+                + $"UPDATE {_deliveries} AS u SET lease_owner = @owner, lease_until = @until, next_attempt_at = @until, lease_token = u.lease_token + 1 FROM picked WHERE u.seq = picked.seq "
                 + "RETURNING u.seq, u.message_id, u.endpoint_id, u.attempt_count, u.lease_token";
         }
 
         // SQLite has a single writer, so the pick and the update cannot interleave with another claim.
-        return $"UPDATE {_deliveries} SET lease_owner = @owner, lease_until = @until, lease_token = lease_token + 1 "
+        return $"UPDATE {_deliveries} SET lease_owner = @owner, lease_until = @until, next_attempt_at = @until, lease_token = lease_token + 1 "
             + $"WHERE seq IN (SELECT d.seq FROM {_deliveries} d WHERE {Due}{order} ORDER BY d.next_attempt_at, d.seq LIMIT @limit) "
             + "RETURNING seq, message_id, endpoint_id, attempt_count, lease_token";
     }
