@@ -50,6 +50,9 @@ internal sealed partial class WebhookDispatchPipeline(
         private readonly List<WebhookDeliveryResult> _batch = new(o.MaxInFlight);
         private readonly TaskCompletionSource _drained = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
+        // Endpoint id -> its lane. Only the loop adds lanes.
+        private readonly Dictionary<string, Lane> _lanes = new(StringComparer.Ordinal);
+
         // Claimed and not yet recorded: the in-flight slots taken. Owned by the loop.
         private int _held;
 
@@ -181,11 +184,38 @@ internal sealed partial class WebhookDispatchPipeline(
             _held += count;
             for (var i = 0; i < count; i++)
             {
+                var endpointId = round.Deliveries[i].EndpointId;
+                if (!_lanes.TryGetValue(endpointId, out var lane))
+                {
+                    lane = new Lane();
+                    _lanes.Add(endpointId, lane);
+                }
+
                 Interlocked.Increment(ref _sending);
-                _ = DeliverAndPostAsync(round, i);
+                lane.Queue.Enqueue((round, i));
+                if (lane.TryAddWorker(o.MaxConcurrencyPerEndpoint))
+                {
+                    _ = WorkAsync(lane);
+                }
             }
 
             return count;
+        }
+
+        // Up to MaxConcurrencyPerEndpoint of these run per endpoint; each sends the lane's deliveries one after another,
+        // so the next request goes out as soon as one finishes, on the same thread, without waiting in a limiter queue.
+        private async Task WorkAsync(Lane lane)
+        {
+            do
+            {
+                while (lane.Queue.TryDequeue(out var item))
+                {
+                    await DeliverAndPostAsync(item.Round, item.Index).ConfigureAwait(false);
+                }
+
+                lane.RemoveWorker();
+            }
+            while (!lane.Queue.IsEmpty && lane.TryAddWorker(o.MaxConcurrencyPerEndpoint));
         }
 
         private async Task DeliverAndPostAsync(WebhookDeliveryProcessor.ClaimedRound round, int index)
@@ -193,7 +223,10 @@ internal sealed partial class WebhookDispatchPipeline(
             WebhookDeliveryResult? result = null;
             try
             {
-                result = await round.DeliverAsync(index, stoppingToken).ConfigureAwait(false);
+                if (!stoppingToken.IsCancellationRequested)
+                {
+                    result = await round.DeliverAsync(index, stoppingToken).ConfigureAwait(false);
+                }
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -253,6 +286,33 @@ internal sealed partial class WebhookDispatchPipeline(
             _batch.Clear();
             return (taken, dueAgain);
         }
+    }
+
+    /// <summary>The deliveries claimed for one endpoint and not yet started, and how many workers send them.</summary>
+    private sealed class Lane
+    {
+        public ConcurrentQueue<(WebhookDeliveryProcessor.ClaimedRound Round, int Index)> Queue { get; } = new();
+
+        private int _workers;
+
+        public bool TryAddWorker(int max)
+        {
+            while (true)
+            {
+                var workers = Volatile.Read(ref _workers);
+                if (workers >= max)
+                {
+                    return false;
+                }
+
+                if (Interlocked.CompareExchange(ref _workers, workers + 1, workers) == workers)
+                {
+                    return true;
+                }
+            }
+        }
+
+        public void RemoveWorker() => Interlocked.Decrement(ref _workers);
     }
 
     private static partial class Log

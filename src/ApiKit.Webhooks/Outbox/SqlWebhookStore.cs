@@ -28,6 +28,7 @@ public sealed class SqlWebhookStore : IWebhookDeliveryStore, IWebhookEndpointSto
     // SQLite has one writer at a time and Microsoft.Data.Sqlite answers a busy database by sleeping between
     // retries, so this process's own writers queue here instead of colliding.
     private readonly SemaphoreSlim? _writeGate;
+    private const int CheckpointEveryCommits = 64;
 
     // SQLite: the dispatcher's claims and results all run under the write gate, so they share one connection that
     // is opened once (synchronous = NORMAL set once) and whose statements are prepared once and reused. Opening a
@@ -38,6 +39,8 @@ public sealed class SqlWebhookStore : IWebhookDeliveryStore, IWebhookEndpointSto
     private DbCommand? _recordCommand;
     private DbCommand? _attemptCommand;
     private bool _disposed;
+    private int _commitsSinceCheckpoint;
+    private Task _checkpoint = Task.CompletedTask;
 
     /// <summary>Creates the store.</summary>
     /// <param name="options">Connection factory, dialect and table prefix.</param>
@@ -319,6 +322,8 @@ public sealed class SqlWebhookStore : IWebhookDeliveryStore, IWebhookEndpointSto
 
                 await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
             }
+
+            CheckpointInBackground();
         }
         catch
         {
@@ -358,6 +363,7 @@ public sealed class SqlWebhookStore : IWebhookDeliveryStore, IWebhookEndpointSto
                 return [];
             }
 
+            CheckpointInBackground();
             var ids = new HashSet<string>(claimed.Count, StringComparer.Ordinal);
             foreach (var c in claimed)
             {
@@ -409,6 +415,8 @@ public sealed class SqlWebhookStore : IWebhookDeliveryStore, IWebhookEndpointSto
         {
             _writeGate.Release();
         }
+
+        await _checkpoint.ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -438,6 +446,38 @@ public sealed class SqlWebhookStore : IWebhookDeliveryStore, IWebhookEndpointSto
         }
     }
 
+    /// <summary>
+    /// Every <see cref="CheckpointEveryCommits"/> claims and results (about SQLite's default of 1000 WAL pages), copies
+    /// the WAL back into the database on a separate connection. A passive checkpoint neither waits for nor blocks the
+    /// writers, so its fsyncs stay off the dispatcher's path. Called under the write gate.
+    /// </summary>
+    private void CheckpointInBackground()
+    {
+        if (++_commitsSinceCheckpoint < CheckpointEveryCommits || !_checkpoint.IsCompleted)
+        {
+            return;
+        }
+
+        _commitsSinceCheckpoint = 0;
+        _checkpoint = Task.Run(async () =>
+        {
+            try
+            {
+                var connection = await OpenAsync(CancellationToken.None).ConfigureAwait(false);
+                await using (connection.ConfigureAwait(false))
+                {
+                    await ExecuteAsync(connection, null, "PRAGMA wal_checkpoint(PASSIVE)", [], CancellationToken.None).ConfigureAwait(false);
+                }
+            }
+#pragma warning disable CA1031 // A failed checkpoint only leaves the WAL longer; the next one copies it all.
+            catch (Exception)
+#pragma warning restore CA1031
+            {
+                _commitsSinceCheckpoint = CheckpointEveryCommits;
+            }
+        });
+    }
+
     private async Task<DbConnection> BookkeepingConnectionAsync(CancellationToken cancellationToken)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
@@ -452,6 +492,9 @@ public sealed class SqlWebhookStore : IWebhookDeliveryStore, IWebhookEndpointSto
             // If the OS loses a claim or a result, the lease simply expires and the delivery is sent again (a
             // duplicate, never a loss), so this connection may skip the WAL fsync. Enqueues stay FULL on their own.
             await ExecuteAsync(connection, null, "PRAGMA synchronous = NORMAL", [], cancellationToken).ConfigureAwait(false);
+
+            // An automatic checkpoint runs inside the commit that crosses the threshold, with its fsyncs, and would stall
+            // the dispatcher there; this connection leaves checkpoints to CheckpointInBackground instead.
             await ExecuteAsync(connection, null, "PRAGMA wal_autocheckpoint = 0", [], cancellationToken).ConfigureAwait(false);
         }
         catch
