@@ -24,40 +24,87 @@ public sealed class RedisWebhookStore : IWebhookDeliveryStore, IWebhookEndpointS
         return 1
         """;
 
-    private const string PromoteScript = """
-        local due = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', ARGV[1], 'LIMIT', 0, tonumber(ARGV[2]))
+    // One call claims a whole batch: due retries move into the stream, entries idle past the lease are taken over,
+    // fresh entries are read, and each comes back with its stored message, so a claim is one round trip.
+    // KEYS = stream, retry, messages; ARGV = group, consumer, now, count, lease in ms.
+    // Returns id, message id, endpoint id, attempts, stored message (or false) per delivery.
+    private const string ClaimScript = """
+        local want = tonumber(ARGV[4])
+        local due = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', ARGV[3], 'LIMIT', 0, want)
         for _, member in ipairs(due) do
           local m, e, a, c = string.match(member, '^([^|]*)|([^|]*)|([^|]*)|([^|]*)|')
           redis.call('XADD', KEYS[1], '*', 'm', m, 'e', e, 'a', a, 'c', c)
           redis.call('ZREM', KEYS[2], member)
         end
-        return #due
+        local out = {}
+        local function take(entries)
+          for _, entry in ipairs(entries) do
+            local fields = entry[2]
+            if fields then
+              local f = {}
+              for i = 1, #fields, 2 do f[fields[i]] = fields[i + 1] end
+              local stored = redis.call('HGET', KEYS[3], f.m)
+              if stored then
+                out[#out + 1] = entry[1]
+                out[#out + 1] = f.m
+                out[#out + 1] = f.e
+                out[#out + 1] = f.a
+                out[#out + 1] = stored
+                want = want - 1
+              else
+                -- The message was removed: nothing can be sent, so the entry is dropped.
+                redis.call('XACK', KEYS[1], ARGV[1], entry[1])
+                redis.call('XDEL', KEYS[1], entry[1])
+              end
+            end
+          end
+        end
+        take(redis.call('XAUTOCLAIM', KEYS[1], ARGV[1], ARGV[2], ARGV[5], '0-0', 'COUNT', want)[2])
+        if want > 0 then
+          local fresh = redis.call('XREADGROUP', 'GROUP', ARGV[1], ARGV[2], 'COUNT', want, 'STREAMS', KEYS[1], '>')
+          if fresh then take(fresh[1][2]) end
+        end
+        return out
         """;
 
     // One call records a whole batch: KEYS = stream, retry, then dead and attempts keys per result;
-    // ARGV = group, log length, then 8 values per result.
+    // ARGV = group, log length, then 8 values per result. The entries still held by this consumer are acknowledged
+    // and deleted with one XACK and one XDEL, and each endpoint's attempt log gets one LPUSH and one LTRIM.
     private const string RecordScript = """
-        local recorded = 0
+        local owned, logs, order = {}, {}, {}
         for r = 0, (#ARGV - 2) / 8 - 1 do
           local a = 2 + r * 8
           local dead, log = KEYS[3 + r * 2], KEYS[4 + r * 2]
           if ARGV[a + 8] ~= '' then
-            redis.call('LPUSH', log, ARGV[a + 8])
-            redis.call('LTRIM', log, 0, tonumber(ARGV[2]) - 1)
+            if not logs[log] then
+              logs[log] = {}
+              order[#order + 1] = log
+            end
+            table.insert(logs[log], ARGV[a + 8])
           end
           local pending = redis.call('XPENDING', KEYS[1], ARGV[1], ARGV[a + 1], ARGV[a + 1], 1, ARGV[a + 2])
           if #pending > 0 then
-            redis.call('XACK', KEYS[1], ARGV[1], ARGV[a + 1])
-            redis.call('XDEL', KEYS[1], ARGV[a + 1])
+            owned[#owned + 1] = ARGV[a + 1]
             if ARGV[a + 3] == '0' then
               redis.call('ZADD', KEYS[2], ARGV[a + 4], ARGV[a + 5])
             elseif ARGV[a + 3] == '2' then
               redis.call('HSET', dead, ARGV[a + 6], ARGV[a + 7])
             end
-            recorded = recorded + 1
           end
         end
-        return recorded
+        for i = 1, #owned, 1000 do
+          local chunk = { unpack(owned, i, math.min(i + 999, #owned)) }
+          redis.call('XACK', KEYS[1], ARGV[1], unpack(chunk))
+          redis.call('XDEL', KEYS[1], unpack(chunk))
+        end
+        for _, log in ipairs(order) do
+          local entries = logs[log]
+          for i = 1, #entries, 1000 do
+            redis.call('LPUSH', log, unpack(entries, i, math.min(i + 999, #entries)))
+          end
+          redis.call('LTRIM', log, 0, tonumber(ARGV[2]) - 1)
+        end
+        return #owned
         """;
 
     private const string RecoverScript = """
@@ -139,51 +186,30 @@ public sealed class RedisWebhookStore : IWebhookDeliveryStore, IWebhookEndpointS
     {
         ArgumentNullException.ThrowIfNull(workerId);
         var db = await DatabaseAsync().ConfigureAwait(false);
-        await db.ScriptEvaluateAsync(PromoteScript, [_stream, _retry], [now.ToUnixTimeMilliseconds(), maxCount]).ConfigureAwait(false);
-
-        var entries = new List<(string Id, Dictionary<string, string> Fields)>();
-        var reclaimed = await db.ExecuteAsync("XAUTOCLAIM", _stream, _options.GroupName, workerId, (long)lease.TotalMilliseconds, "0-0", "COUNT", maxCount).ConfigureAwait(false);
-        ReadEntries(((RedisResult[])reclaimed!)[1], entries);
-        if (entries.Count < maxCount)
-        {
-            var fresh = await db.ExecuteAsync("XREADGROUP", "GROUP", _options.GroupName, workerId, "COUNT", maxCount - entries.Count, "STREAMS", _stream, ">").ConfigureAwait(false);
-            if (!fresh.IsNull)
-            {
-                foreach (var stream in (RedisResult[])fresh!)
-                {
-                    ReadEntries(((RedisResult[])stream!)[1], entries);
-                }
-            }
-        }
-
-        if (entries.Count == 0)
+        var result = await db.ScriptEvaluateAsync(
+            ClaimScript,
+            [_stream, _retry, _messages],
+            [_options.GroupName, workerId, now.ToUnixTimeMilliseconds(), maxCount, (long)lease.TotalMilliseconds]).ConfigureAwait(false);
+        if (result.IsNull)
         {
             return [];
         }
 
-        var ids = entries.Select(e => e.Fields["m"]).Distinct(StringComparer.Ordinal).ToArray();
-        var values = await db.HashGetAsync(_messages, [.. ids.Select(i => (RedisValue)i)]).ConfigureAwait(false);
+        var values = (RedisResult[])result!;
+        var deliveries = new List<WebhookDelivery>(values.Length / 5);
         var messages = new Dictionary<string, WebhookMessage>(StringComparer.Ordinal);
-        for (var i = 0; i < ids.Length; i++)
+        for (var i = 0; i + 4 < values.Length; i += 5)
         {
-            if (!values[i].IsNull && JsonSerializer.Deserialize<StoredMessage>((string)values[i]!, Json) is { } m)
+            var messageId = (string)values[i + 1]!;
+            if (!messages.TryGetValue(messageId, out var message))
             {
-                messages[ids[i]] = new WebhookMessage(ids[i], m.Type, m.Payload, DateTimeOffset.FromUnixTimeMilliseconds(m.CreatedAt), m.OrderingKey);
+                // Parsed from the stored UTF-8 bytes: no intermediate string of the whole message.
+                var m = JsonSerializer.Deserialize<StoredMessage>((byte[])values[i + 4]!, Json)!;
+                message = new WebhookMessage(messageId, m.Type, m.Payload, DateTimeOffset.FromUnixTimeMilliseconds(m.CreatedAt), m.OrderingKey);
+                messages[messageId] = message;
             }
-        }
 
-        var deliveries = new List<WebhookDelivery>(entries.Count);
-        foreach (var (id, fields) in entries)
-        {
-            if (messages.TryGetValue(fields["m"], out var message))
-            {
-                deliveries.Add(new WebhookDelivery(id, message, fields["e"], int.Parse(fields["a"], CultureInfo.InvariantCulture), workerId));
-            }
-            else
-            {
-                // The message was removed: nothing can be sent, so the entry is dropped.
-                await db.ExecuteAsync("XACK", _stream, _options.GroupName, id).ConfigureAwait(false);
-            }
+            deliveries.Add(new WebhookDelivery((string)values[i]!, message, (string)values[i + 2]!, int.Parse((string)values[i + 3]!, CultureInfo.InvariantCulture), workerId));
         }
 
         return deliveries;
@@ -304,37 +330,6 @@ public sealed class RedisWebhookStore : IWebhookDeliveryStore, IWebhookEndpointS
         }
 
         _connectGate.Dispose();
-    }
-
-    private static void ReadEntries(RedisResult result, List<(string Id, Dictionary<string, string> Fields)> entries)
-    {
-        if (result.IsNull)
-        {
-            return;
-        }
-
-        foreach (var entry in (RedisResult[])result!)
-        {
-            if (entry.IsNull)
-            {
-                continue;
-            }
-
-            var parts = (RedisResult[])entry!;
-            if (parts[1].IsNull)
-            {
-                continue;
-            }
-
-            var raw = (RedisResult[])parts[1]!;
-            var fields = new Dictionary<string, string>(raw.Length / 2, StringComparer.Ordinal);
-            for (var i = 0; i + 1 < raw.Length; i += 2)
-            {
-                fields[(string)raw[i]!] = (string)raw[i + 1]!;
-            }
-
-            entries.Add(((string)parts[0]!, fields));
-        }
     }
 
     private RedisKey DeadKey(string endpointId) => _prefix + ":dead:" + endpointId;
