@@ -39,16 +39,15 @@ public sealed class RedisWebhookStore : IWebhookDeliveryStore, IWebhookEndpointS
         local out = {}
         local function take(entries)
           for _, entry in ipairs(entries) do
+            -- Every writer adds the fields in the order m, e, a, c.
             local fields = entry[2]
             if fields then
-              local f = {}
-              for i = 1, #fields, 2 do f[fields[i]] = fields[i + 1] end
-              local stored = redis.call('HGET', KEYS[3], f.m)
+              local stored = redis.call('HGET', KEYS[3], fields[2])
               if stored then
                 out[#out + 1] = entry[1]
-                out[#out + 1] = f.m
-                out[#out + 1] = f.e
-                out[#out + 1] = f.a
+                out[#out + 1] = fields[2]
+                out[#out + 1] = fields[4]
+                out[#out + 1] = fields[6]
                 out[#out + 1] = stored
                 want = want - 1
               else
@@ -68,12 +67,21 @@ public sealed class RedisWebhookStore : IWebhookDeliveryStore, IWebhookEndpointS
         """;
 
     // One call records a whole batch: KEYS = stream, retry, then dead and attempts keys per result;
-    // ARGV = group, log length, then 8 values per result. The entries still held by this consumer are acknowledged
-    // and deleted with one XACK and one XDEL, and each endpoint's attempt log gets one LPUSH and one LTRIM.
+    // ARGV = group, log length, consumer, lowest and highest entry id, how many pending entries to list, then 8 values
+    // per result (all of one consumer). One XPENDING lists which of the batch's entries the consumer still holds (a
+    // result whose entry was taken over is dropped); if the list was cut short, the entries not on it are checked one
+    // by one. Those held are acknowledged and deleted with one XACK and one XDEL, and each endpoint's log gets one
+    // LPUSH and one LTRIM.
     private const string RecordScript = """
+        local held = {}
+        local listed = redis.call('XPENDING', KEYS[1], ARGV[1], ARGV[4], ARGV[5], tonumber(ARGV[6]), ARGV[3])
+        for _, p in ipairs(listed) do
+          held[p[1]] = true
+        end
+        local complete = #listed < tonumber(ARGV[6])
         local owned, logs, order = {}, {}, {}
-        for r = 0, (#ARGV - 2) / 8 - 1 do
-          local a = 2 + r * 8
+        for r = 0, (#ARGV - 6) / 8 - 1 do
+          local a = 6 + r * 8
           local dead, log = KEYS[3 + r * 2], KEYS[4 + r * 2]
           if ARGV[a + 8] ~= '' then
             if not logs[log] then
@@ -82,8 +90,11 @@ public sealed class RedisWebhookStore : IWebhookDeliveryStore, IWebhookEndpointS
             end
             table.insert(logs[log], ARGV[a + 8])
           end
-          local pending = redis.call('XPENDING', KEYS[1], ARGV[1], ARGV[a + 1], ARGV[a + 1], 1, ARGV[a + 2])
-          if #pending > 0 then
+          if not held[ARGV[a + 1]] and not complete then
+            held[ARGV[a + 1]] = #redis.call('XPENDING', KEYS[1], ARGV[1], ARGV[a + 1], ARGV[a + 1], 1, ARGV[3]) > 0
+          end
+          if held[ARGV[a + 1]] then
+            held[ARGV[a + 1]] = nil
             owned[#owned + 1] = ARGV[a + 1]
             if ARGV[a + 3] == '0' then
               redis.call('ZADD', KEYS[2], ARGV[a + 4], ARGV[a + 5])
@@ -135,6 +146,7 @@ public sealed class RedisWebhookStore : IWebhookDeliveryStore, IWebhookEndpointS
     private readonly RedisKey _retry;
     private readonly RedisKey _messages;
     private readonly RedisKey _endpoints;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (RedisKey Dead, RedisKey Attempts)> _endpointKeys = new(StringComparer.Ordinal);
     private IConnectionMultiplexer? _connection;
     private bool _ownsConnection;
     private bool _groupReady;
@@ -225,15 +237,56 @@ public sealed class RedisWebhookStore : IWebhookDeliveryStore, IWebhookEndpointS
         }
 
         var db = await DatabaseAsync().ConfigureAwait(false);
+
+        // A dispatcher's batch is all one consumer's; a mixed batch is recorded per consumer.
+        var consumer = results[0].Delivery.LeaseToken;
+        foreach (var result in results)
+        {
+            if (result.Delivery.LeaseToken != consumer)
+            {
+                foreach (var group in results.GroupBy(r => r.Delivery.LeaseToken, StringComparer.Ordinal))
+                {
+                    await RecordConsumerAsync(db, [.. group], now).ConfigureAwait(false);
+                }
+
+                return;
+            }
+        }
+
+        await RecordConsumerAsync(db, results, now).ConfigureAwait(false);
+    }
+
+    private async Task RecordConsumerAsync(IDatabase db, IReadOnlyList<WebhookDeliveryResult> results, DateTimeOffset now)
+    {
+        var lowest = results[0].Delivery.DeliveryId;
+        var highest = lowest;
+        foreach (var result in results)
+        {
+            var id = result.Delivery.DeliveryId;
+            if (CompareEntryIds(id, lowest) < 0)
+            {
+                lowest = id;
+            }
+
+            if (CompareEntryIds(id, highest) > 0)
+            {
+                highest = id;
+            }
+        }
+
         var keys = new List<RedisKey>(2 + (results.Count * 2)) { _stream, _retry };
-        var args = new List<RedisValue>(2 + (results.Count * 8)) { _options.GroupName, _options.AttemptLogLength };
+        var args = new List<RedisValue>(6 + (results.Count * 8))
+        {
+            _options.GroupName, _options.AttemptLogLength, results[0].Delivery.LeaseToken, lowest, highest, Math.Max(1024, results.Count * 4),
+        };
         foreach (var result in results)
         {
             var d = result.Delivery;
             var attempts = d.AttemptCount + (result.Attempt is null ? 0 : 1);
             var created = d.Message.CreatedAt.ToUnixTimeMilliseconds();
-            keys.Add(DeadKey(d.EndpointId));
-            keys.Add(AttemptsKey(d.EndpointId));
+            var (dead, log) = _endpointKeys.TryGetValue(d.EndpointId, out var known) ? known : _endpointKeys.GetOrAdd(d.EndpointId, id => (DeadKey(id), AttemptsKey(id)));
+            keys.Add(dead);
+            keys.Add(log);
             args.Add(d.DeliveryId);
             args.Add(d.LeaseToken);
             args.Add((int)result.State);
@@ -330,6 +383,20 @@ public sealed class RedisWebhookStore : IWebhookDeliveryStore, IWebhookEndpointS
         }
 
         _connectGate.Dispose();
+    }
+
+    /// <summary>Orders stream entry ids (<c>milliseconds-sequence</c>) as Redis does.</summary>
+    private static int CompareEntryIds(string x, string y)
+    {
+        static (ulong Ms, ulong Seq) Parse(string id)
+        {
+            var dash = id.IndexOf('-', StringComparison.Ordinal);
+            return dash < 0
+                ? (ulong.Parse(id, CultureInfo.InvariantCulture), 0)
+                : (ulong.Parse(id.AsSpan(0, dash), CultureInfo.InvariantCulture), ulong.Parse(id.AsSpan(dash + 1), CultureInfo.InvariantCulture));
+        }
+
+        return Parse(x).CompareTo(Parse(y));
     }
 
     private RedisKey DeadKey(string endpointId) => _prefix + ":dead:" + endpointId;

@@ -4,7 +4,6 @@ using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using System.Globalization;
 using System.Net;
-using System.Net.Http.Headers;
 using System.Text;
 using ApiKit.Resilience.CircuitBreakers;
 using Microsoft.Extensions.Logging;
@@ -33,6 +32,9 @@ internal sealed partial class WebhookDeliveryProcessor
     private readonly IReadOnlyList<TimeSpan> _schedule;
     private readonly ConcurrentDictionary<string, WebhookSecret> _secrets = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, bool> _failing = new(StringComparer.Ordinal);
+
+    // Endpoint URL -> its parsed target, or null when not an allowed absolute URL: parsed once, not per attempt.
+    private readonly ConcurrentDictionary<string, Uri?> _targets = new(StringComparer.Ordinal);
 
     // Endpoint id -> its breaker in the registry, so the hot path neither builds the registry key nor looks it up twice.
     private readonly ConcurrentDictionary<string, CircuitBreaker> _breakers = new(StringComparer.Ordinal);
@@ -224,22 +226,25 @@ internal sealed partial class WebhookDeliveryProcessor
         var startedAt = _timeProvider.GetUtcNow();
         var started = _timeProvider.GetTimestamp();
         var number = delivery.AttemptCount + 1;
-        using var activity = ActivitySource.StartActivity("webhook deliver", ActivityKind.Client);
+        using var activity = ActivitySource.HasListeners() ? ActivitySource.StartActivity("webhook deliver", ActivityKind.Client) : null;
         activity?.SetTag("webhook.message_id", delivery.Message.Id);
         activity?.SetTag("webhook.endpoint_id", endpoint.Id);
 
-        WebhookAttempt Attempt(WebhookAttemptOutcome outcome, int? status, string? response) =>
-            new(delivery.Message.Id, endpoint.Id, number, startedAt, outcome, status, _timeProvider.GetElapsedTime(started), response);
-
-        if (!Uri.TryCreate(endpoint.Url, UriKind.Absolute, out var uri) || (_options.RequireHttps && uri.Scheme != Uri.UriSchemeHttps))
+        var uri = _targets.TryGetValue(endpoint.Url, out var target) ? target : _targets.GetOrAdd(endpoint.Url, ParseTarget);
+        if (uri is null)
         {
-            return (Attempt(WebhookAttemptOutcome.Blocked, null, "The endpoint URL is not an allowed absolute HTTPS URL."), null);
+            return (NewAttempt(delivery, endpoint, number, startedAt, started, WebhookAttemptOutcome.Blocked, null, "The endpoint URL is not an allowed absolute HTTPS URL."), null);
         }
 
         using var timeout = new CancellationTokenSource(_options.AttemptTimeout, _timeProvider);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, cancellationToken);
+
+        // Linked only when the caller can cancel: the benchmark's and RunOnce's callers cannot, and a link costs a registration.
+        using var linked = cancellationToken.CanBeCanceled ? CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, cancellationToken) : null;
+        var token = linked?.Token ?? timeout.Token;
         using var request = new HttpRequestMessage(HttpMethod.Post, uri) { Content = new ReadOnlyMemoryContent(delivery.Message.Payload) };
-        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+
+        // Added unparsed: the handler writes the string as it is, without building a MediaTypeHeaderValue per request.
+        request.Content.Headers.TryAddWithoutValidation("Content-Type", "application/json");
         foreach (var (name, value) in endpoint.Headers)
         {
             request.Headers.TryAddWithoutValidation(name, value);
@@ -249,10 +254,14 @@ internal sealed partial class WebhookDeliveryProcessor
         request.Headers.TryAddWithoutValidation(_headers.Id, delivery.Message.Id);
         request.Headers.TryAddWithoutValidation(_headers.Timestamp, timestamp.ToString(CultureInfo.InvariantCulture));
         request.Headers.TryAddWithoutValidation(_headers.Signature, Signatures(endpoint, delivery.Message, timestamp, startedAt));
+
+        WebhookAttempt Attempt(WebhookAttemptOutcome outcome, int? status, string? response) =>
+            NewAttempt(delivery, endpoint, number, startedAt, started, outcome, status, response);
+
         try
         {
-            using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, linked.Token).ConfigureAwait(false);
-            var text = await ReadCappedAsync(response, linked.Token).ConfigureAwait(false);
+            using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, token).ConfigureAwait(false);
+            var text = await ReadCappedAsync(response, token).ConfigureAwait(false);
             var status = (int)response.StatusCode;
             activity?.SetTag("http.response.status_code", status);
             if (response.IsSuccessStatusCode)
@@ -282,23 +291,48 @@ internal sealed partial class WebhookDeliveryProcessor
         }
     }
 
+    private WebhookAttempt NewAttempt(WebhookDelivery delivery, WebhookEndpoint endpoint, int number, DateTimeOffset startedAt, long started, WebhookAttemptOutcome outcome, int? status, string? response) =>
+        new(delivery.Message.Id, endpoint.Id, number, startedAt, outcome, status, _timeProvider.GetElapsedTime(started), response);
+
+    private Uri? ParseTarget(string url) =>
+        Uri.TryCreate(url, UriKind.Absolute, out var uri) && (!_options.RequireHttps || uri.Scheme == Uri.UriSchemeHttps) ? uri : null;
+
+    /// <summary>The signature header: every live secret's signature, space-separated, written into one stack buffer.</summary>
     private string Signatures(WebhookEndpoint endpoint, WebhookMessage message, long timestamp, DateTimeOffset now)
     {
-        var builder = new StringBuilder();
-        Span<char> signature = stackalloc char[WebhookSigner.SignatureLength];
-        foreach (var secret in endpoint.Secrets)
+        const int MaxOnStack = 4;
+        var secrets = endpoint.Secrets;
+        var capacity = secrets.Count * (WebhookSigner.SignatureLength + 1);
+        var rented = secrets.Count > MaxOnStack ? ArrayPool<char>.Shared.Rent(capacity) : null;
+        Span<char> buffer = rented ?? stackalloc char[MaxOnStack * (WebhookSigner.SignatureLength + 1)];
+        try
         {
-            if (secret.ExpiresAt is { } expires && expires <= now)
+            var length = 0;
+            foreach (var secret in secrets)
             {
-                continue;
+                if (secret.ExpiresAt is { } expires && expires <= now)
+                {
+                    continue;
+                }
+
+                if (length > 0)
+                {
+                    buffer[length++] = ' ';
+                }
+
+                var parsed = _secrets.TryGetValue(secret.Secret, out var known) ? known : _secrets.GetOrAdd(secret.Secret, WebhookSecret.Parse);
+                length += WebhookSigner.Sign(parsed.Key, message.Id, timestamp, message.Payload.Span, buffer[length..]);
             }
 
-            var parsed = _secrets.GetOrAdd(secret.Secret, WebhookSecret.Parse);
-            var written = WebhookSigner.Sign(parsed.Key, message.Id, timestamp, message.Payload.Span, signature);
-            builder.Append(builder.Length == 0 ? string.Empty : " ").Append(signature[..written]);
+            return new string(buffer[..length]);
         }
-
-        return builder.ToString();
+        finally
+        {
+            if (rented is not null)
+            {
+                ArrayPool<char>.Shared.Return(rented);
+            }
+        }
     }
 
     private async Task<string?> ReadCappedAsync(HttpResponseMessage response, CancellationToken cancellationToken)
