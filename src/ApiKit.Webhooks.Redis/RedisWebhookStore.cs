@@ -70,8 +70,10 @@ public sealed class RedisWebhookStore : IWebhookDeliveryStore, IWebhookEndpointS
     // ARGV = group, log length, consumer, lowest and highest entry id, how many pending entries to list, then 8 values
     // per result (all of one consumer). One XPENDING lists which of the batch's entries the consumer still holds (a
     // result whose entry was taken over is dropped); if the list was cut short, the entries not on it are checked one
-    // by one. Those held are acknowledged and deleted with one XACK and one XDEL, and each endpoint's log gets one
-    // LPUSH and one LTRIM.
+    // by one. Those held are acknowledged with one XACK, and each endpoint's log gets one LPUSH and one LTRIM.
+    // Acknowledged entries are not deleted one by one (XDEL rewrites a stream node per entry); instead the stream is
+    // trimmed below the oldest entry still in use, the oldest pending one or the first not yet read by the group,
+    // which frees whole nodes at once. Retries live in the sorted set, so nothing below that point is needed again.
     private const string RecordScript = """
         local held = {}
         local listed = redis.call('XPENDING', KEYS[1], ARGV[1], ARGV[4], ARGV[5], tonumber(ARGV[6]), ARGV[3])
@@ -104,9 +106,27 @@ public sealed class RedisWebhookStore : IWebhookDeliveryStore, IWebhookEndpointS
           end
         end
         for i = 1, #owned, 1000 do
-          local chunk = { unpack(owned, i, math.min(i + 999, #owned)) }
-          redis.call('XACK', KEYS[1], ARGV[1], unpack(chunk))
-          redis.call('XDEL', KEYS[1], unpack(chunk))
+          redis.call('XACK', KEYS[1], ARGV[1], unpack(owned, i, math.min(i + 999, #owned)))
+        end
+        if #owned > 0 then
+          -- Only when the dispatchers' group is the stream's only reader: another group may still need the entries.
+          local keep
+          local groups = redis.call('XINFO', 'GROUPS', KEYS[1])
+          if #groups == 1 then
+            for i = 1, #groups[1], 2 do
+              if groups[1][i] == 'last-delivered-id' then
+                local ms, seq = string.match(groups[1][i + 1], '^(%d+)-(%d+)$')
+                keep = ms .. '-' .. string.format('%.0f', tonumber(seq) + 1)
+              end
+            end
+          end
+          local summary = redis.call('XPENDING', KEYS[1], ARGV[1])
+          if keep and summary[1] > 0 then
+            keep = summary[2]
+          end
+          if keep then
+            redis.call('XTRIM', KEYS[1], 'MINID', '~', keep)
+          end
         end
         for _, log in ipairs(order) do
           local entries = logs[log]
