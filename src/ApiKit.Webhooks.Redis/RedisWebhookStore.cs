@@ -1,5 +1,7 @@
+using System.Buffers.Binary;
 using System.Data.Common;
 using System.Globalization;
+using System.Text;
 using System.Text.Json;
 using StackExchange.Redis;
 
@@ -206,7 +208,7 @@ public sealed class RedisWebhookStore : IWebhookDeliveryStore, IWebhookEndpointS
         }
 
         var db = await DatabaseAsync().ConfigureAwait(false);
-        var stored = JsonSerializer.Serialize(new StoredMessage(message.EventType, message.Payload.ToArray(), message.CreatedAt.ToUnixTimeMilliseconds(), message.OrderingKey), Json);
+        var stored = StoredMessage.Encode(message);
         var args = new List<RedisValue>(endpointIds.Count + 3) { message.Id, stored };
         args.AddRange(endpointIds.Select(e => (RedisValue)e));
         args.Add(message.CreatedAt.ToUnixTimeMilliseconds());
@@ -235,9 +237,7 @@ public sealed class RedisWebhookStore : IWebhookDeliveryStore, IWebhookEndpointS
             var messageId = (string)values[i + 1]!;
             if (!messages.TryGetValue(messageId, out var message))
             {
-                // Parsed from the stored UTF-8 bytes: no intermediate string of the whole message.
-                var m = JsonSerializer.Deserialize<StoredMessage>((byte[])values[i + 4]!, Json)!;
-                message = new WebhookMessage(messageId, m.Type, m.Payload, DateTimeOffset.FromUnixTimeMilliseconds(m.CreatedAt), m.OrderingKey);
+                message = StoredMessage.Decode(messageId, (byte[])values[i + 4]!);
                 messages[messageId] = message;
             }
 
@@ -460,5 +460,59 @@ public sealed class RedisWebhookStore : IWebhookDeliveryStore, IWebhookEndpointS
         return _connection.GetDatabase();
     }
 
-    private sealed record StoredMessage(string Type, byte[] Payload, long CreatedAt, string? OrderingKey);
+    /// <summary>
+    /// A message as stored: a version byte, the created time, the event type and ordering key (length-prefixed UTF-8),
+    /// then the payload bytes as they are, so reading one neither parses JSON nor decodes base64 and the payload is a
+    /// slice of the bytes Redis returned. Messages stored as JSON by earlier versions are still read.
+    /// </summary>
+    private sealed record StoredMessage(string Type, byte[] Payload, long CreatedAt, string? OrderingKey)
+    {
+        private const byte Version = 1;
+
+        public static byte[] Encode(WebhookMessage message)
+        {
+            var type = Encoding.UTF8.GetByteCount(message.EventType);
+            var key = message.OrderingKey is null ? 0 : Encoding.UTF8.GetByteCount(message.OrderingKey);
+            var bytes = new byte[1 + 8 + 4 + type + 4 + key + message.Payload.Length];
+            var span = bytes.AsSpan();
+            span[0] = Version;
+            BinaryPrimitives.WriteInt64LittleEndian(span[1..], message.CreatedAt.ToUnixTimeMilliseconds());
+            BinaryPrimitives.WriteInt32LittleEndian(span[9..], type);
+            var at = 13 + Encoding.UTF8.GetBytes(message.EventType, span[13..]);
+            BinaryPrimitives.WriteInt32LittleEndian(span[at..], message.OrderingKey is null ? -1 : key);
+            at += 4;
+            if (message.OrderingKey is not null)
+            {
+                at += Encoding.UTF8.GetBytes(message.OrderingKey, span[at..]);
+            }
+
+            message.Payload.Span.CopyTo(span[at..]);
+            return bytes;
+        }
+
+        public static WebhookMessage Decode(string id, byte[] bytes)
+        {
+            if (bytes.Length == 0 || bytes[0] != Version)
+            {
+                var json = JsonSerializer.Deserialize<StoredMessage>(bytes, Json)!;
+                return new WebhookMessage(id, json.Type, json.Payload, DateTimeOffset.FromUnixTimeMilliseconds(json.CreatedAt), json.OrderingKey);
+            }
+
+            var span = bytes.AsSpan();
+            var created = BinaryPrimitives.ReadInt64LittleEndian(span[1..]);
+            var typeLength = BinaryPrimitives.ReadInt32LittleEndian(span[9..]);
+            var type = Encoding.UTF8.GetString(span.Slice(13, typeLength));
+            var at = 13 + typeLength;
+            var keyLength = BinaryPrimitives.ReadInt32LittleEndian(span[at..]);
+            at += 4;
+            string? key = null;
+            if (keyLength >= 0)
+            {
+                key = Encoding.UTF8.GetString(span.Slice(at, keyLength));
+                at += keyLength;
+            }
+
+            return new WebhookMessage(id, type, bytes.AsMemory(at), DateTimeOffset.FromUnixTimeMilliseconds(created), key);
+        }
+    }
 }

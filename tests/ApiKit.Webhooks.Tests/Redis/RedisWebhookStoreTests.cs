@@ -159,6 +159,33 @@ public sealed class RedisWebhookStoreTests(RedisServerFixture redis) : IAsyncLif
     }
 
     [Fact]
+    public async Task Claim_StoredMessage_RoundTripsEveryFieldAndReadsEarlierJsonFormat()
+    {
+        var prefix = "t" + Guid.NewGuid().ToString("N")[..8];
+        await using var store = NewStore(prefix);
+        var message = new WebhookMessage("msg_k", "room.créé", Encoding.UTF8.GetBytes("{\"é\":[1,2]}"), Now.AddMilliseconds(7), "room_1");
+        await store.EnqueueAsync(message, ["ep_1"], null, CancellationToken.None);
+
+        // A message stored by an earlier version, as JSON with a base64 payload.
+        using var connection = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(redis.ConnectionString);
+        var db = connection.GetDatabase();
+        await db.HashSetAsync("{" + prefix + "}:messages", "msg_old", "{\"type\":\"a.b\",\"payload\":\"" + Convert.ToBase64String(Encoding.UTF8.GetBytes("{\"old\":1}")) + "\",\"createdAt\":1800000000000,\"orderingKey\":null}");
+        await db.ExecuteAsync("XADD", "{" + prefix + "}:stream", "*", "m", "msg_old", "e", "ep_2", "a", "0", "c", "1800000000000");
+
+        var claimed = await store.ClaimAsync("w", 10, Now, TimeSpan.FromMinutes(1), CancellationToken.None);
+
+        var read = Assert.Single(claimed, d => d.Message.Id == "msg_k").Message;
+        Assert.Equal(message.EventType, read.EventType);
+        Assert.Equal(message.Payload.ToArray(), read.Payload.ToArray());
+        Assert.Equal(message.CreatedAt, read.CreatedAt);
+        Assert.Equal("room_1", read.OrderingKey);
+        var old = Assert.Single(claimed, d => d.Message.Id == "msg_old").Message;
+        Assert.Equal("{\"old\":1}", Encoding.UTF8.GetString(old.Payload.Span));
+        Assert.Equal(Now, old.CreatedAt);
+        Assert.Null(old.OrderingKey);
+    }
+
+    [Fact]
     public async Task Endpoints_CrudRoundTrip()
     {
         var endpoint = new WebhookEndpoint
