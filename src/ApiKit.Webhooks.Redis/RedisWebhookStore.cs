@@ -311,10 +311,16 @@ public sealed class RedisWebhookStore : IWebhookDeliveryStore, IWebhookEndpointS
             args.Add(d.LeaseToken);
             args.Add((int)result.State);
             args.Add((result.NextAttemptAt ?? now).ToUnixTimeMilliseconds());
-            args.Add(string.Create(CultureInfo.InvariantCulture, $"{d.Message.Id}|{d.EndpointId}|{attempts}|{created}|{d.DeliveryId}"));
-            args.Add(d.Message.Id + ":" + d.DeliveryId);
-            args.Add(string.Create(CultureInfo.InvariantCulture, $"{d.Message.Id}|{d.EndpointId}|{created}"));
-            args.Add(result.Attempt is null ? string.Empty : JsonSerializer.Serialize(result.Attempt, Json));
+
+            // The retry member is only read for a pending result and the dead letter only for a failed one.
+            args.Add(result.State == WebhookDeliveryState.Pending
+                ? string.Create(CultureInfo.InvariantCulture, $"{d.Message.Id}|{d.EndpointId}|{attempts}|{created}|{d.DeliveryId}")
+                : RedisValue.EmptyString);
+            args.Add(result.State == WebhookDeliveryState.Failed ? d.Message.Id + ":" + d.DeliveryId : RedisValue.EmptyString);
+            args.Add(result.State == WebhookDeliveryState.Failed
+                ? string.Create(CultureInfo.InvariantCulture, $"{d.Message.Id}|{d.EndpointId}|{created}")
+                : RedisValue.EmptyString);
+            args.Add(result.Attempt is null ? RedisValue.EmptyString : JsonSerializer.SerializeToUtf8Bytes(result.Attempt, Json));
         }
 
         await db.ScriptEvaluateAsync(RecordScript, [.. keys], [.. args]).ConfigureAwait(false);
