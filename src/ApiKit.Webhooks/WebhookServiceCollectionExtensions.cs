@@ -53,6 +53,7 @@ public static class WebhookServiceCollectionExtensions
         builder.Services.Replace(ServiceDescriptor.Singleton<IWebhookDeliveryStore>(sp => sp.GetRequiredService<SqlWebhookStore>()));
         builder.Services.Replace(ServiceDescriptor.Singleton<IWebhookEndpointStore>(sp => sp.GetRequiredService<SqlWebhookStore>()));
         builder.Services.AddHostedService<SqlWebhookSchemaInitializer>();
+        builder.Services.AddHostedService<SqlWebhookRetentionService>();
         return builder;
     }
 

@@ -101,6 +101,9 @@ public sealed class SqlWebhookStore : IWebhookDeliveryStore, IWebhookEndpointSto
             $"CREATE INDEX IF NOT EXISTS {_deliveries}_pending ON {_deliveries} (next_attempt_at) WHERE state = 0",
             $"CREATE INDEX IF NOT EXISTS {_deliveries}_ordered ON {_deliveries} (endpoint_id, ordering_key, seq) WHERE state = 0 AND ordering_key IS NOT NULL",
             $"CREATE INDEX IF NOT EXISTS {_deliveries}_failed ON {_deliveries} (endpoint_id, created_at) WHERE state = 2",
+
+            // Written once per delivery at enqueue, never moved: lets retention find a message's remaining deliveries.
+            $"CREATE INDEX IF NOT EXISTS {_deliveries}_message ON {_deliveries} (message_id)",
             $"CREATE TABLE IF NOT EXISTS {_attempts} (id {identity}, message_id TEXT NOT NULL, endpoint_id TEXT NOT NULL, attempt_number INTEGER NOT NULL, attempted_at BIGINT NOT NULL, outcome INTEGER NOT NULL, status_code INTEGER NULL, duration_ms BIGINT NOT NULL, response TEXT NULL)",
             $"CREATE INDEX IF NOT EXISTS {_attempts}_endpoint ON {_attempts} (endpoint_id, message_id)",
         ]);
@@ -559,6 +562,45 @@ public sealed class SqlWebhookStore : IWebhookDeliveryStore, IWebhookEndpointSto
 
         slot = command;
         return command;
+    }
+
+    /// <summary>
+    /// Deletes delivered deliveries last updated before <paramref name="before"/>, then the attempts and messages no
+    /// delivery refers to any more that are older than that. Pending deliveries and dead letters stay, with their
+    /// messages and attempts. Works in batches, each its own short transaction, so dispatchers are not held up.
+    /// </summary>
+    /// <param name="before">The cutoff.</param>
+    /// <param name="cancellationToken">Cancels between batches.</param>
+    /// <returns>How many deliveries, attempts and messages were deleted.</returns>
+    public async Task<(int Deliveries, int Attempts, int Messages)> PurgeAsync(DateTimeOffset before, CancellationToken cancellationToken = default)
+    {
+        const int Batch = 1000;
+        var cutoff = before.ToUnixTimeMilliseconds();
+        string[] statements =
+        [
+            $"DELETE FROM {_deliveries} WHERE seq IN (SELECT seq FROM {_deliveries} WHERE state = 1 AND updated_at < @cutoff LIMIT @batch)",
+            $"DELETE FROM {_attempts} WHERE id IN (SELECT a.id FROM {_attempts} a WHERE a.attempted_at < @cutoff AND NOT EXISTS (SELECT 1 FROM {_deliveries} d WHERE d.message_id = a.message_id AND d.endpoint_id = a.endpoint_id) LIMIT @batch)",
+            $"DELETE FROM {_messages} WHERE id IN (SELECT m.id FROM {_messages} m WHERE m.created_at < @cutoff AND NOT EXISTS (SELECT 1 FROM {_deliveries} d WHERE d.message_id = m.id) LIMIT @batch)",
+        ];
+        var counts = new int[statements.Length];
+        for (var i = 0; i < statements.Length; i++)
+        {
+            int deleted;
+            do
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var scope = await OpenForWriteAsync(leaseBookkeeping: false, cancellationToken).ConfigureAwait(false);
+                await using (scope.ConfigureAwait(false))
+                {
+                    deleted = await ExecuteAsync(scope.Connection, null, statements[i], [("cutoff", cutoff), ("batch", Batch)], cancellationToken).ConfigureAwait(false);
+                }
+
+                counts[i] += deleted;
+            }
+            while (deleted == Batch);
+        }
+
+        return (counts[0], counts[1], counts[2]);
     }
 
     /// <inheritdoc />
