@@ -47,7 +47,6 @@ internal sealed partial class WebhookDispatchPipeline(
         // Finished deliveries, or null for one abandoned because the host is stopping (its lease will expire).
         private readonly ConcurrentQueue<WebhookDeliveryResult?> _finished = new();
         private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
-        private readonly List<WebhookDeliveryResult> _batch = new(o.MaxInFlight);
         private readonly TaskCompletionSource _drained = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
         // Endpoint id -> its lane. Only the loop adds lanes.
@@ -88,36 +87,37 @@ internal sealed partial class WebhookDispatchPipeline(
             {
                 while (!stoppingToken.IsCancellationRequested)
                 {
-                    var recorded = await RecordFinishedAsync().ConfigureAwait(false);
-                    if (recorded.DueAgain)
+                    // What finished goes to the store without waiting for it: the claim below goes out beside it, so
+                    // a networked store's two round trips overlap instead of adding up.
+                    var (taken, dueAgain, recording) = TakeFinished();
+                    moreDue |= dueAgain;
+                    var claimed = 0;
+                    var failed = false;
+                    var idle = false;
+                    try
                     {
-                        moreDue = true;
+                        var free = o.MaxInFlight - _held;
+                        var wanted = Volatile.Read(ref _claimWanted) == 1;
+                        var asked = Math.Min(free, o.BatchSize);
+                        idle = stopWhenIdle && _held == 0;
+                        if (asked > 0 && (wanted || idle || (moreDue && (free >= o.BatchSize || Volatile.Read(ref _sending) < o.BatchSize))))
+                        {
+                            // Cleared before the claim, so a message signalled while it runs asks for another.
+                            Volatile.Write(ref _claimWanted, 0);
+                            var round = await TryClaimAsync(workerId, asked).ConfigureAwait(false);
+                            failed = round is null;
+                            claimed = round is null ? 0 : Start(round, asked);
+                            moreDue = !failed && claimed == asked;
+                        }
+                    }
+                    finally
+                    {
+                        await recording.ConfigureAwait(false);
                     }
 
-                    var free = o.MaxInFlight - _held;
-                    var wanted = Volatile.Read(ref _claimWanted) == 1;
-                    var claimed = 0;
-                    var asked = Math.Min(free, o.BatchSize);
-                    var idle = stopWhenIdle && _held == 0;
-                    if (asked > 0 && (wanted || idle || (moreDue && (free >= o.BatchSize || Volatile.Read(ref _sending) < o.BatchSize))))
+                    if (idle && claimed == 0 && !failed)
                     {
-                        // Cleared before the claim, so a message signalled while it runs asks for another.
-                        Volatile.Write(ref _claimWanted, 0);
-                        var round = await TryClaimAsync(workerId, asked).ConfigureAwait(false);
-                        if (round is null)
-                        {
-                            // The store failed: wait for the poll interval (the pump) before trying again.
-                            moreDue = false;
-                            await WaitAsync().ConfigureAwait(false);
-                            continue;
-                        }
-
-                        claimed = Start(round, asked);
-                        moreDue = claimed == asked;
-                        if (idle && claimed == 0)
-                        {
-                            break;
-                        }
+                        break;
                     }
 
                     if (claimed > 0 && moreDue && o.MaxInFlight - _held >= o.BatchSize)
@@ -125,7 +125,8 @@ internal sealed partial class WebhookDispatchPipeline(
                         continue;
                     }
 
-                    if (recorded.Count == 0 && claimed == 0)
+                    // After a failed claim this waits for the pump's next poll before trying again.
+                    if (failed || (taken == 0 && claimed == 0))
                     {
                         await WaitAsync().ConfigureAwait(false);
                     }
@@ -147,12 +148,14 @@ internal sealed partial class WebhookDispatchPipeline(
             }
 
             await _drained.Task.ConfigureAwait(false);
-            await RecordFinishedAsync().ConfigureAwait(false);
+            await TakeFinished().Recording.ConfigureAwait(false);
         }
 
+        // Every finished delivery and every pump wake writes a token after its state change, so no wake-up is lost;
+        // a stale token costs one extra round.
         private async Task WaitAsync()
         {
-            if (_finished.IsEmpty && Volatile.Read(ref _claimWanted) == 0)
+            if (Volatile.Read(ref _claimWanted) == 0)
             {
                 await _wake.Reader.ReadAsync(stoppingToken).ConfigureAwait(false);
             }
@@ -243,48 +246,52 @@ internal sealed partial class WebhookDispatchPipeline(
             }
         }
 
-        private async Task<(int Count, bool DueAgain)> RecordFinishedAsync()
+        /// <summary>
+        /// Takes every finished delivery (all that finished while the previous round ran, so batches grow with the load)
+        /// and starts recording them. Their slots count as free from here.
+        /// </summary>
+        private (int Taken, bool DueAgain, Task Recording) TakeFinished()
         {
+            if (_finished.IsEmpty)
+            {
+                return (0, false, Task.CompletedTask);
+            }
+
+            var batch = new List<WebhookDeliveryResult>();
             var taken = 0;
             while (taken < o.MaxInFlight && _finished.TryDequeue(out var result))
             {
                 taken++;
                 if (result is not null)
                 {
-                    _batch.Add(result);
-                }
-            }
-
-            if (taken == 0)
-            {
-                return (0, false);
-            }
-
-            var now = processor.TimeProvider.GetUtcNow();
-            var dueAgain = false;
-            foreach (var result in _batch)
-            {
-                dueAgain |= result.State == WebhookDeliveryState.Pending && result.NextAttemptAt <= now;
-            }
-
-            if (_batch.Count > 0)
-            {
-                try
-                {
-                    // Recorded even if the host is stopping: an attempt made but not recorded would be repeated.
-                    await processor.RecordAsync(_batch).ConfigureAwait(false);
-                }
-#pragma warning disable CA1031 // Unrecorded results are not lost: their leases expire and the deliveries are sent again.
-                catch (Exception e)
-#pragma warning restore CA1031
-                {
-                    Log.RecordFailed(logger, e, _batch.Count);
+                    batch.Add(result);
                 }
             }
 
             _held -= taken;
-            _batch.Clear();
-            return (taken, dueAgain);
+            var now = processor.TimeProvider.GetUtcNow();
+            var dueAgain = false;
+            foreach (var result in batch)
+            {
+                dueAgain |= result.State == WebhookDeliveryState.Pending && result.NextAttemptAt <= now;
+            }
+
+            return (taken, dueAgain, batch.Count == 0 ? Task.CompletedTask : RecordAsync(batch));
+        }
+
+        private async Task RecordAsync(List<WebhookDeliveryResult> batch)
+        {
+            try
+            {
+                // Recorded even if the host is stopping: an attempt made but not recorded would be repeated.
+                await processor.RecordAsync(batch).ConfigureAwait(false);
+            }
+#pragma warning disable CA1031 // Unrecorded results are not lost: their leases expire and the deliveries are sent again.
+            catch (Exception e)
+#pragma warning restore CA1031
+            {
+                Log.RecordFailed(logger, e, batch.Count);
+            }
         }
     }
 
