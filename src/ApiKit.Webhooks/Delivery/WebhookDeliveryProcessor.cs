@@ -36,6 +36,9 @@ internal sealed partial class WebhookDeliveryProcessor
     // Endpoint URL -> its parsed target, or null when not an allowed absolute URL: parsed once, not per attempt.
     private readonly ConcurrentDictionary<string, Uri?> _targets = new(StringComparer.Ordinal);
 
+    // Counts the endpoint updates this processor made (failing since, disabled), so cached endpoints are dropped at once.
+    private int _endpointChanges;
+
     // Endpoint id -> its breaker in the registry, so the hot path neither builds the registry key nor looks it up twice.
     private readonly ConcurrentDictionary<string, CircuitBreaker> _breakers = new(StringComparer.Ordinal);
 
@@ -88,7 +91,11 @@ internal sealed partial class WebhookDeliveryProcessor
     }
 
     /// <summary>Leases up to <paramref name="maxCount"/> due deliveries and loads their endpoints.</summary>
-    internal async Task<ClaimedRound> ClaimAsync(string workerId, int maxCount, CancellationToken cancellationToken)
+    /// <param name="workerId">The claiming dispatcher.</param>
+    /// <param name="maxCount">The most deliveries to take.</param>
+    /// <param name="cancellationToken">Cancels the claim.</param>
+    /// <param name="cache">The dispatcher loop's endpoint cache, or null to read every endpoint from the store.</param>
+    internal async Task<ClaimedRound> ClaimAsync(string workerId, int maxCount, CancellationToken cancellationToken, EndpointCache? cache = null)
     {
         var claimed = await _store.ClaimAsync(workerId, maxCount, _timeProvider.GetUtcNow(), _options.LeaseDuration, cancellationToken).ConfigureAwait(false);
         var endpoints = new Dictionary<string, WebhookEndpoint?>(StringComparer.Ordinal);
@@ -96,7 +103,13 @@ internal sealed partial class WebhookDeliveryProcessor
         {
             if (!endpoints.ContainsKey(delivery.EndpointId))
             {
-                endpoints[delivery.EndpointId] = await _endpoints.GetAsync(delivery.EndpointId, cancellationToken).ConfigureAwait(false);
+                if (cache is null || !cache.TryGet(delivery.EndpointId, Volatile.Read(ref _endpointChanges), out var endpoint))
+                {
+                    endpoint = await _endpoints.GetAsync(delivery.EndpointId, cancellationToken).ConfigureAwait(false);
+                    cache?.Set(delivery.EndpointId, endpoint);
+                }
+
+                endpoints[delivery.EndpointId] = endpoint;
             }
         }
 
@@ -370,6 +383,7 @@ internal sealed partial class WebhookDeliveryProcessor
         if (current is not null && current.FailingSince != since)
         {
             await _endpoints.UpdateAsync(current with { FailingSince = since }, CancellationToken.None).ConfigureAwait(false);
+            Interlocked.Increment(ref _endpointChanges);
         }
     }
 
@@ -382,6 +396,7 @@ internal sealed partial class WebhookDeliveryProcessor
         }
 
         await _endpoints.UpdateAsync(current with { Enabled = false, DisabledReason = reason, UpdatedAt = now }, CancellationToken.None).ConfigureAwait(false);
+        Interlocked.Increment(ref _endpointChanges);
         _failing.TryRemove(endpoint.Id, out _);
         Disabled.Add(1, new KeyValuePair<string, object?>("reason", reason));
         Log.EndpointDisabled(_logger, endpoint.Id, reason);

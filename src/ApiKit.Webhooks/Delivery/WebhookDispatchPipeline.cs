@@ -49,6 +49,8 @@ internal sealed partial class WebhookDispatchPipeline(
         private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
         private readonly TaskCompletionSource _drained = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
+        private readonly EndpointCache _endpoints = new(processor.TimeProvider);
+
         // Endpoint id -> its lane. Only the loop adds lanes.
         private readonly Dictionary<string, Lane> _lanes = new(StringComparer.Ordinal);
 
@@ -165,7 +167,7 @@ internal sealed partial class WebhookDispatchPipeline(
         {
             try
             {
-                return await processor.ClaimAsync(workerId, count, stoppingToken).ConfigureAwait(false);
+                return await processor.ClaimAsync(workerId, count, stoppingToken, _endpoints).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
