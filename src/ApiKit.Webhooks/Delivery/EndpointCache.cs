@@ -4,7 +4,7 @@ namespace ApiKit.Webhooks;
 /// The dispatcher loop's copy of the endpoints it delivers to, read again from the store after
 /// <see cref="Duration"/> or as soon as the processor changed one. It saves a store read (a round trip with Redis)
 /// per claim; an endpoint changed elsewhere (the management API, another node) is seen within <see cref="Duration"/>.
-/// Used by one loop only, so it takes no locks.
+/// One loop uses it, but the claims it sends at once may finish on different threads, hence the lock.
 /// </summary>
 internal sealed class EndpointCache(TimeProvider timeProvider)
 {
@@ -16,21 +16,30 @@ internal sealed class EndpointCache(TimeProvider timeProvider)
 
     public bool TryGet(string endpointId, int changes, out WebhookEndpoint? endpoint)
     {
-        if (changes != _changes)
+        lock (_endpoints)
         {
-            _endpoints.Clear();
-            _changes = changes;
-        }
+            if (changes != _changes)
+            {
+                _endpoints.Clear();
+                _changes = changes;
+            }
 
-        if (_endpoints.TryGetValue(endpointId, out var cached) && timeProvider.GetElapsedTime(cached.ReadAt) < Duration)
-        {
-            endpoint = cached.Endpoint;
-            return true;
+            if (_endpoints.TryGetValue(endpointId, out var cached) && timeProvider.GetElapsedTime(cached.ReadAt) < Duration)
+            {
+                endpoint = cached.Endpoint;
+                return true;
+            }
         }
 
         endpoint = null;
         return false;
     }
 
-    public void Set(string endpointId, WebhookEndpoint? endpoint) => _endpoints[endpointId] = (endpoint, timeProvider.GetTimestamp());
+    public void Set(string endpointId, WebhookEndpoint? endpoint)
+    {
+        lock (_endpoints)
+        {
+            _endpoints[endpointId] = (endpoint, timeProvider.GetTimestamp());
+        }
+    }
 }

@@ -23,6 +23,9 @@ internal sealed partial class WebhookDispatchPipeline(
     IOptions<WebhookDeliveryOptions> options,
     ILogger<WebhookDispatchPipeline> logger)
 {
+    /// <summary>The most claims one loop round sends to the store at once.</summary>
+    private const int MaxParallelClaims = 4;
+
     /// <summary>Runs until <paramref name="stoppingToken"/> fires, or until nothing is due and nothing is in flight when <paramref name="stopWhenIdle"/>.</summary>
     public async Task RunAsync(string workerId, bool stopWhenIdle, CancellationToken stoppingToken)
     {
@@ -106,10 +109,33 @@ internal sealed partial class WebhookDispatchPipeline(
                         {
                             // Cleared before the claim, so a message signalled while it runs asks for another.
                             Volatile.Write(ref _claimWanted, 0);
-                            var round = await TryClaimAsync(workerId, asked).ConfigureAwait(false);
-                            failed = round is null;
-                            claimed = round is null ? 0 : Start(round, asked);
-                            moreDue = !failed && claimed == asked;
+
+                            // While full batches keep coming and slots are free for several, several claims go out at
+                            // once: a networked store answers them in one round trip, which bounds the loop otherwise.
+                            // A claim that completes at once (SQLite works synchronously) is started before the next is sent,
+                            // so the first requests do not wait for every claim of the round.
+                            var parallel = moreDue && asked == o.BatchSize ? Math.Min(MaxParallelClaims, free / o.BatchSize) : 1;
+                            var rounds = new Queue<Task<WebhookDeliveryProcessor.ClaimedRound?>>(parallel);
+                            var full = true;
+                            for (var i = 0; i < parallel || rounds.Count > 0; i++)
+                            {
+                                if (i < parallel)
+                                {
+                                    rounds.Enqueue(TryClaimAsync(workerId, asked));
+                                    if (!rounds.Peek().IsCompleted && i + 1 < parallel)
+                                    {
+                                        continue;
+                                    }
+                                }
+
+                                var round = await rounds.Dequeue().ConfigureAwait(false);
+                                var started = round is null ? 0 : Start(round, asked);
+                                failed |= round is null;
+                                full &= started == asked;
+                                claimed += started;
+                            }
+
+                            moreDue = full && !failed;
                         }
                     }
                     finally
