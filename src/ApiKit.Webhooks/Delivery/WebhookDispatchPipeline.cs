@@ -92,6 +92,15 @@ internal sealed partial class WebhookDispatchPipeline(
             {
                 while (!stoppingToken.IsCancellationRequested)
                 {
+                    // A few finished while more are on their way: let the thread pool run the senders' continuations
+                    // first, so results gather into one store transaction instead of many small ones. Yielding waits
+                    // for no timer and no further result, so a lone result is never held back.
+                    var ready = _finished.Count;
+                    if (ready > 0 && ready < o.BatchSize / 2 && Volatile.Read(ref _sending) > ready)
+                    {
+                        await Task.Yield();
+                    }
+
                     // What finished goes to the store without waiting for it: the claim below goes out beside it, so
                     // a networked store's two round trips overlap instead of adding up.
                     var (taken, dueAgain, recording) = TakeFinished();
