@@ -6,8 +6,8 @@ using Microsoft.Extensions.Options;
 namespace ApiKit.Webhooks;
 
 /// <summary>
-/// The dispatcher's streaming loop. One bookkeeping loop owns every store call: each round it records, in one
-/// batch, every result that finished since the last round, then claims a new batch into the free in-flight slots.
+/// The dispatcher's streaming loop. One bookkeeping loop owns every store call: each round it sends the results that
+/// finished since the last round to the store as one batch and, beside it, claims new batches into the free slots.
 /// Claimed deliveries are sent at once (bounded per endpoint), so up to <see cref="WebhookDeliveryOptions.MaxInFlight"/>
 /// claimed deliveries wait ahead of the HTTP senders and their concurrency stays full while the store works.
 /// A slow or dead endpoint only holds its own slots; it never holds up claiming, sending or recording for the others.
