@@ -1,5 +1,7 @@
+using System.Buffers.Binary;
 using System.Data.Common;
 using System.Globalization;
+using System.Text;
 using System.Text.Json;
 using StackExchange.Redis;
 
@@ -24,40 +26,118 @@ public sealed class RedisWebhookStore : IWebhookDeliveryStore, IWebhookEndpointS
         return 1
         """;
 
-    private const string PromoteScript = """
-        local due = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', ARGV[1], 'LIMIT', 0, tonumber(ARGV[2]))
+    // One call claims a whole batch: due retries move into the stream, entries idle past the lease are taken over,
+    // fresh entries are read, and each comes back with its stored message, so a claim is one round trip.
+    // KEYS = stream, retry, messages; ARGV = group, consumer, now, count, lease in ms.
+    // Returns id, message id, endpoint id, attempts, stored message (or false) per delivery.
+    private const string ClaimScript = """
+        local want = tonumber(ARGV[4])
+        local due = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', ARGV[3], 'LIMIT', 0, want)
         for _, member in ipairs(due) do
           local m, e, a, c = string.match(member, '^([^|]*)|([^|]*)|([^|]*)|([^|]*)|')
           redis.call('XADD', KEYS[1], '*', 'm', m, 'e', e, 'a', a, 'c', c)
           redis.call('ZREM', KEYS[2], member)
         end
-        return #due
+        local out = {}
+        local function take(entries)
+          for _, entry in ipairs(entries) do
+            -- Every writer adds the fields in the order m, e, a, c.
+            local fields = entry[2]
+            if fields then
+              local stored = redis.call('HGET', KEYS[3], fields[2])
+              if stored then
+                out[#out + 1] = entry[1]
+                out[#out + 1] = fields[2]
+                out[#out + 1] = fields[4]
+                out[#out + 1] = fields[6]
+                out[#out + 1] = stored
+                want = want - 1
+              else
+                -- The message was removed: nothing can be sent, so the entry is dropped.
+                redis.call('XACK', KEYS[1], ARGV[1], entry[1])
+                redis.call('XDEL', KEYS[1], entry[1])
+              end
+            end
+          end
+        end
+        take(redis.call('XAUTOCLAIM', KEYS[1], ARGV[1], ARGV[2], ARGV[5], '0-0', 'COUNT', want)[2])
+        if want > 0 then
+          local fresh = redis.call('XREADGROUP', 'GROUP', ARGV[1], ARGV[2], 'COUNT', want, 'STREAMS', KEYS[1], '>')
+          if fresh then take(fresh[1][2]) end
+        end
+        return out
         """;
 
     // One call records a whole batch: KEYS = stream, retry, then dead and attempts keys per result;
-    // ARGV = group, log length, then 8 values per result.
+    // ARGV = group, log length, consumer, lowest and highest entry id, how many pending entries to list, then 8 values
+    // per result (all of one consumer). One XPENDING lists which of the batch's entries the consumer still holds (a
+    // result whose entry was taken over is dropped); if the list was cut short, the entries not on it are checked one
+    // by one. Those held are acknowledged with one XACK, and each endpoint's log gets one LPUSH and one LTRIM.
+    // Acknowledged entries are not deleted one by one (XDEL rewrites a stream node per entry); instead the stream is
+    // trimmed below the oldest entry still in use, the oldest pending one or the first not yet read by the group,
+    // which frees whole nodes at once. Retries live in the sorted set, so nothing below that point is needed again.
     private const string RecordScript = """
-        local recorded = 0
-        for r = 0, (#ARGV - 2) / 8 - 1 do
-          local a = 2 + r * 8
+        local held = {}
+        local listed = redis.call('XPENDING', KEYS[1], ARGV[1], ARGV[4], ARGV[5], tonumber(ARGV[6]), ARGV[3])
+        for _, p in ipairs(listed) do
+          held[p[1]] = true
+        end
+        local complete = #listed < tonumber(ARGV[6])
+        local owned, logs, order = {}, {}, {}
+        for r = 0, (#ARGV - 6) / 8 - 1 do
+          local a = 6 + r * 8
           local dead, log = KEYS[3 + r * 2], KEYS[4 + r * 2]
           if ARGV[a + 8] ~= '' then
-            redis.call('LPUSH', log, ARGV[a + 8])
-            redis.call('LTRIM', log, 0, tonumber(ARGV[2]) - 1)
+            if not logs[log] then
+              logs[log] = {}
+              order[#order + 1] = log
+            end
+            table.insert(logs[log], ARGV[a + 8])
           end
-          local pending = redis.call('XPENDING', KEYS[1], ARGV[1], ARGV[a + 1], ARGV[a + 1], 1, ARGV[a + 2])
-          if #pending > 0 then
-            redis.call('XACK', KEYS[1], ARGV[1], ARGV[a + 1])
-            redis.call('XDEL', KEYS[1], ARGV[a + 1])
+          if not held[ARGV[a + 1]] and not complete then
+            held[ARGV[a + 1]] = #redis.call('XPENDING', KEYS[1], ARGV[1], ARGV[a + 1], ARGV[a + 1], 1, ARGV[3]) > 0
+          end
+          if held[ARGV[a + 1]] then
+            held[ARGV[a + 1]] = nil
+            owned[#owned + 1] = ARGV[a + 1]
             if ARGV[a + 3] == '0' then
               redis.call('ZADD', KEYS[2], ARGV[a + 4], ARGV[a + 5])
             elseif ARGV[a + 3] == '2' then
               redis.call('HSET', dead, ARGV[a + 6], ARGV[a + 7])
             end
-            recorded = recorded + 1
           end
         end
-        return recorded
+        for i = 1, #owned, 1000 do
+          redis.call('XACK', KEYS[1], ARGV[1], unpack(owned, i, math.min(i + 999, #owned)))
+        end
+        if #owned > 0 then
+          -- Only when the dispatchers' group is the stream's only reader: another group may still need the entries.
+          local keep
+          local groups = redis.call('XINFO', 'GROUPS', KEYS[1])
+          if #groups == 1 then
+            for i = 1, #groups[1], 2 do
+              if groups[1][i] == 'last-delivered-id' then
+                local ms, seq = string.match(groups[1][i + 1], '^(%d+)-(%d+)$')
+                keep = ms .. '-' .. string.format('%.0f', tonumber(seq) + 1)
+              end
+            end
+          end
+          local summary = redis.call('XPENDING', KEYS[1], ARGV[1])
+          if keep and summary[1] > 0 then
+            keep = summary[2]
+          end
+          if keep then
+            redis.call('XTRIM', KEYS[1], 'MINID', '~', keep)
+          end
+        end
+        for _, log in ipairs(order) do
+          local entries = logs[log]
+          for i = 1, #entries, 1000 do
+            redis.call('LPUSH', log, unpack(entries, i, math.min(i + 999, #entries)))
+          end
+          redis.call('LTRIM', log, 0, tonumber(ARGV[2]) - 1)
+        end
+        return #owned
         """;
 
     private const string RecoverScript = """
@@ -88,6 +168,7 @@ public sealed class RedisWebhookStore : IWebhookDeliveryStore, IWebhookEndpointS
     private readonly RedisKey _retry;
     private readonly RedisKey _messages;
     private readonly RedisKey _endpoints;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (RedisKey Dead, RedisKey Attempts)> _endpointKeys = new(StringComparer.Ordinal);
     private IConnectionMultiplexer? _connection;
     private bool _ownsConnection;
     private bool _groupReady;
@@ -127,7 +208,7 @@ public sealed class RedisWebhookStore : IWebhookDeliveryStore, IWebhookEndpointS
         }
 
         var db = await DatabaseAsync().ConfigureAwait(false);
-        var stored = JsonSerializer.Serialize(new StoredMessage(message.EventType, message.Payload.ToArray(), message.CreatedAt.ToUnixTimeMilliseconds(), message.OrderingKey), Json);
+        var stored = StoredMessage.Encode(message);
         var args = new List<RedisValue>(endpointIds.Count + 3) { message.Id, stored };
         args.AddRange(endpointIds.Select(e => (RedisValue)e));
         args.Add(message.CreatedAt.ToUnixTimeMilliseconds());
@@ -139,51 +220,28 @@ public sealed class RedisWebhookStore : IWebhookDeliveryStore, IWebhookEndpointS
     {
         ArgumentNullException.ThrowIfNull(workerId);
         var db = await DatabaseAsync().ConfigureAwait(false);
-        await db.ScriptEvaluateAsync(PromoteScript, [_stream, _retry], [now.ToUnixTimeMilliseconds(), maxCount]).ConfigureAwait(false);
-
-        var entries = new List<(string Id, Dictionary<string, string> Fields)>();
-        var reclaimed = await db.ExecuteAsync("XAUTOCLAIM", _stream, _options.GroupName, workerId, (long)lease.TotalMilliseconds, "0-0", "COUNT", maxCount).ConfigureAwait(false);
-        ReadEntries(((RedisResult[])reclaimed!)[1], entries);
-        if (entries.Count < maxCount)
-        {
-            var fresh = await db.ExecuteAsync("XREADGROUP", "GROUP", _options.GroupName, workerId, "COUNT", maxCount - entries.Count, "STREAMS", _stream, ">").ConfigureAwait(false);
-            if (!fresh.IsNull)
-            {
-                foreach (var stream in (RedisResult[])fresh!)
-                {
-                    ReadEntries(((RedisResult[])stream!)[1], entries);
-                }
-            }
-        }
-
-        if (entries.Count == 0)
+        var result = await db.ScriptEvaluateAsync(
+            ClaimScript,
+            [_stream, _retry, _messages],
+            [_options.GroupName, workerId, now.ToUnixTimeMilliseconds(), maxCount, (long)lease.TotalMilliseconds]).ConfigureAwait(false);
+        if (result.IsNull)
         {
             return [];
         }
 
-        var ids = entries.Select(e => e.Fields["m"]).Distinct(StringComparer.Ordinal).ToArray();
-        var values = await db.HashGetAsync(_messages, [.. ids.Select(i => (RedisValue)i)]).ConfigureAwait(false);
+        var values = (RedisResult[])result!;
+        var deliveries = new List<WebhookDelivery>(values.Length / 5);
         var messages = new Dictionary<string, WebhookMessage>(StringComparer.Ordinal);
-        for (var i = 0; i < ids.Length; i++)
+        for (var i = 0; i + 4 < values.Length; i += 5)
         {
-            if (!values[i].IsNull && JsonSerializer.Deserialize<StoredMessage>((string)values[i]!, Json) is { } m)
+            var messageId = (string)values[i + 1]!;
+            if (!messages.TryGetValue(messageId, out var message))
             {
-                messages[ids[i]] = new WebhookMessage(ids[i], m.Type, m.Payload, DateTimeOffset.FromUnixTimeMilliseconds(m.CreatedAt), m.OrderingKey);
+                message = StoredMessage.Decode(messageId, (byte[])values[i + 4]!);
+                messages[messageId] = message;
             }
-        }
 
-        var deliveries = new List<WebhookDelivery>(entries.Count);
-        foreach (var (id, fields) in entries)
-        {
-            if (messages.TryGetValue(fields["m"], out var message))
-            {
-                deliveries.Add(new WebhookDelivery(id, message, fields["e"], int.Parse(fields["a"], CultureInfo.InvariantCulture), workerId));
-            }
-            else
-            {
-                // The message was removed: nothing can be sent, so the entry is dropped.
-                await db.ExecuteAsync("XACK", _stream, _options.GroupName, id).ConfigureAwait(false);
-            }
+            deliveries.Add(new WebhookDelivery((string)values[i]!, message, (string)values[i + 2]!, int.Parse((string)values[i + 3]!, CultureInfo.InvariantCulture), workerId));
         }
 
         return deliveries;
@@ -199,23 +257,70 @@ public sealed class RedisWebhookStore : IWebhookDeliveryStore, IWebhookEndpointS
         }
 
         var db = await DatabaseAsync().ConfigureAwait(false);
+
+        // A dispatcher's batch is all one consumer's; a mixed batch is recorded per consumer.
+        var consumer = results[0].Delivery.LeaseToken;
+        foreach (var result in results)
+        {
+            if (result.Delivery.LeaseToken != consumer)
+            {
+                foreach (var group in results.GroupBy(r => r.Delivery.LeaseToken, StringComparer.Ordinal))
+                {
+                    await RecordConsumerAsync(db, [.. group], now).ConfigureAwait(false);
+                }
+
+                return;
+            }
+        }
+
+        await RecordConsumerAsync(db, results, now).ConfigureAwait(false);
+    }
+
+    private async Task RecordConsumerAsync(IDatabase db, IReadOnlyList<WebhookDeliveryResult> results, DateTimeOffset now)
+    {
+        var lowest = results[0].Delivery.DeliveryId;
+        var highest = lowest;
+        foreach (var result in results)
+        {
+            var id = result.Delivery.DeliveryId;
+            if (CompareEntryIds(id, lowest) < 0)
+            {
+                lowest = id;
+            }
+
+            if (CompareEntryIds(id, highest) > 0)
+            {
+                highest = id;
+            }
+        }
+
         var keys = new List<RedisKey>(2 + (results.Count * 2)) { _stream, _retry };
-        var args = new List<RedisValue>(2 + (results.Count * 8)) { _options.GroupName, _options.AttemptLogLength };
+        var args = new List<RedisValue>(6 + (results.Count * 8))
+        {
+            _options.GroupName, _options.AttemptLogLength, results[0].Delivery.LeaseToken, lowest, highest, Math.Max(1024, results.Count * 4),
+        };
         foreach (var result in results)
         {
             var d = result.Delivery;
             var attempts = d.AttemptCount + (result.Attempt is null ? 0 : 1);
             var created = d.Message.CreatedAt.ToUnixTimeMilliseconds();
-            keys.Add(DeadKey(d.EndpointId));
-            keys.Add(AttemptsKey(d.EndpointId));
+            var (dead, log) = _endpointKeys.TryGetValue(d.EndpointId, out var known) ? known : _endpointKeys.GetOrAdd(d.EndpointId, id => (DeadKey(id), AttemptsKey(id)));
+            keys.Add(dead);
+            keys.Add(log);
             args.Add(d.DeliveryId);
             args.Add(d.LeaseToken);
             args.Add((int)result.State);
             args.Add((result.NextAttemptAt ?? now).ToUnixTimeMilliseconds());
-            args.Add(string.Create(CultureInfo.InvariantCulture, $"{d.Message.Id}|{d.EndpointId}|{attempts}|{created}|{d.DeliveryId}"));
-            args.Add(d.Message.Id + ":" + d.DeliveryId);
-            args.Add(string.Create(CultureInfo.InvariantCulture, $"{d.Message.Id}|{d.EndpointId}|{created}"));
-            args.Add(result.Attempt is null ? string.Empty : JsonSerializer.Serialize(result.Attempt, Json));
+
+            // The retry member is only read for a pending result and the dead letter only for a failed one.
+            args.Add(result.State == WebhookDeliveryState.Pending
+                ? string.Create(CultureInfo.InvariantCulture, $"{d.Message.Id}|{d.EndpointId}|{attempts}|{created}|{d.DeliveryId}")
+                : RedisValue.EmptyString);
+            args.Add(result.State == WebhookDeliveryState.Failed ? d.Message.Id + ":" + d.DeliveryId : RedisValue.EmptyString);
+            args.Add(result.State == WebhookDeliveryState.Failed
+                ? string.Create(CultureInfo.InvariantCulture, $"{d.Message.Id}|{d.EndpointId}|{created}")
+                : RedisValue.EmptyString);
+            args.Add(result.Attempt is null ? RedisValue.EmptyString : JsonSerializer.SerializeToUtf8Bytes(result.Attempt, Json));
         }
 
         await db.ScriptEvaluateAsync(RecordScript, [.. keys], [.. args]).ConfigureAwait(false);
@@ -306,35 +411,18 @@ public sealed class RedisWebhookStore : IWebhookDeliveryStore, IWebhookEndpointS
         _connectGate.Dispose();
     }
 
-    private static void ReadEntries(RedisResult result, List<(string Id, Dictionary<string, string> Fields)> entries)
+    /// <summary>Orders stream entry ids (<c>milliseconds-sequence</c>) as Redis does.</summary>
+    private static int CompareEntryIds(string x, string y)
     {
-        if (result.IsNull)
+        static (ulong Ms, ulong Seq) Parse(string id)
         {
-            return;
+            var dash = id.IndexOf('-', StringComparison.Ordinal);
+            return dash < 0
+                ? (ulong.Parse(id, CultureInfo.InvariantCulture), 0)
+                : (ulong.Parse(id.AsSpan(0, dash), CultureInfo.InvariantCulture), ulong.Parse(id.AsSpan(dash + 1), CultureInfo.InvariantCulture));
         }
 
-        foreach (var entry in (RedisResult[])result!)
-        {
-            if (entry.IsNull)
-            {
-                continue;
-            }
-
-            var parts = (RedisResult[])entry!;
-            if (parts[1].IsNull)
-            {
-                continue;
-            }
-
-            var raw = (RedisResult[])parts[1]!;
-            var fields = new Dictionary<string, string>(raw.Length / 2, StringComparer.Ordinal);
-            for (var i = 0; i + 1 < raw.Length; i += 2)
-            {
-                fields[(string)raw[i]!] = (string)raw[i + 1]!;
-            }
-
-            entries.Add(((string)parts[0]!, fields));
-        }
+        return Parse(x).CompareTo(Parse(y));
     }
 
     private RedisKey DeadKey(string endpointId) => _prefix + ":dead:" + endpointId;
@@ -378,5 +466,59 @@ public sealed class RedisWebhookStore : IWebhookDeliveryStore, IWebhookEndpointS
         return _connection.GetDatabase();
     }
 
-    private sealed record StoredMessage(string Type, byte[] Payload, long CreatedAt, string? OrderingKey);
+    /// <summary>
+    /// A message as stored: a version byte, the created time, the event type and ordering key (length-prefixed UTF-8),
+    /// then the payload bytes as they are, so reading one neither parses JSON nor decodes base64 and the payload is a
+    /// slice of the bytes Redis returned. Messages stored as JSON by earlier versions are still read.
+    /// </summary>
+    private sealed record StoredMessage(string Type, byte[] Payload, long CreatedAt, string? OrderingKey)
+    {
+        private const byte Version = 1;
+
+        public static byte[] Encode(WebhookMessage message)
+        {
+            var type = Encoding.UTF8.GetByteCount(message.EventType);
+            var key = message.OrderingKey is null ? 0 : Encoding.UTF8.GetByteCount(message.OrderingKey);
+            var bytes = new byte[1 + 8 + 4 + type + 4 + key + message.Payload.Length];
+            var span = bytes.AsSpan();
+            span[0] = Version;
+            BinaryPrimitives.WriteInt64LittleEndian(span[1..], message.CreatedAt.ToUnixTimeMilliseconds());
+            BinaryPrimitives.WriteInt32LittleEndian(span[9..], type);
+            var at = 13 + Encoding.UTF8.GetBytes(message.EventType, span[13..]);
+            BinaryPrimitives.WriteInt32LittleEndian(span[at..], message.OrderingKey is null ? -1 : key);
+            at += 4;
+            if (message.OrderingKey is not null)
+            {
+                at += Encoding.UTF8.GetBytes(message.OrderingKey, span[at..]);
+            }
+
+            message.Payload.Span.CopyTo(span[at..]);
+            return bytes;
+        }
+
+        public static WebhookMessage Decode(string id, byte[] bytes)
+        {
+            if (bytes.Length == 0 || bytes[0] != Version)
+            {
+                var json = JsonSerializer.Deserialize<StoredMessage>(bytes, Json)!;
+                return new WebhookMessage(id, json.Type, json.Payload, DateTimeOffset.FromUnixTimeMilliseconds(json.CreatedAt), json.OrderingKey);
+            }
+
+            var span = bytes.AsSpan();
+            var created = BinaryPrimitives.ReadInt64LittleEndian(span[1..]);
+            var typeLength = BinaryPrimitives.ReadInt32LittleEndian(span[9..]);
+            var type = Encoding.UTF8.GetString(span.Slice(13, typeLength));
+            var at = 13 + typeLength;
+            var keyLength = BinaryPrimitives.ReadInt32LittleEndian(span[at..]);
+            at += 4;
+            string? key = null;
+            if (keyLength >= 0)
+            {
+                key = Encoding.UTF8.GetString(span.Slice(at, keyLength));
+                at += keyLength;
+            }
+
+            return new WebhookMessage(id, type, bytes.AsMemory(at), DateTimeOffset.FromUnixTimeMilliseconds(created), key);
+        }
+    }
 }

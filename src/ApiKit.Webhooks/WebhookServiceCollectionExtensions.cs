@@ -53,6 +53,7 @@ public static class WebhookServiceCollectionExtensions
         builder.Services.Replace(ServiceDescriptor.Singleton<IWebhookDeliveryStore>(sp => sp.GetRequiredService<SqlWebhookStore>()));
         builder.Services.Replace(ServiceDescriptor.Singleton<IWebhookEndpointStore>(sp => sp.GetRequiredService<SqlWebhookStore>()));
         builder.Services.AddHostedService<SqlWebhookSchemaInitializer>();
+        builder.Services.AddHostedService<SqlWebhookRetentionService>();
         return builder;
     }
 
@@ -91,6 +92,10 @@ public static class WebhookServiceCollectionExtensions
         services.AddProblemDetails();
         services.AddHttpClient(WebhookDeliveryDefaults.HttpClientName, client => client.Timeout = Timeout.InfiniteTimeSpan)
             .RemoveAllLoggers()
+
+            // One long-lived handler keeps its warm connections; PooledConnectionLifetime below already renews them
+            // (and their DNS answers), so the factory's two-minute handler rotation would only reconnect for nothing.
+            .SetHandlerLifetime(Timeout.InfiniteTimeSpan)
             .ConfigurePrimaryHttpMessageHandler(sp =>
             {
                 var o = sp.GetRequiredService<IOptions<WebhookDeliveryOptions>>().Value;

@@ -14,9 +14,12 @@ public sealed class InProcessConfig : ManualConfig
         AddJob(Job.Default.WithToolchain(InProcessEmitToolchain.Instance).WithWarmupCount(3).WithIterationCount(10));
 }
 
-/// <summary>The in-process job with one invocation per iteration, for benchmarks whose iteration setup refills a queue.</summary>
+/// <summary>
+/// The in-process job with one invocation per iteration, for benchmarks whose iteration setup refills a queue.
+/// Fifteen iterations: a single invocation is one noisy sample, and the median of fifteen is steadier.
+/// </summary>
 public sealed class InProcessSingleInvocationConfig : ManualConfig
 {
     public InProcessSingleInvocationConfig() =>
-        AddJob(Job.Default.WithToolchain(InProcessEmitToolchain.Instance).WithWarmupCount(3).WithIterationCount(10).WithInvocationCount(1).WithUnrollFactor(1));
+        AddJob(Job.Default.WithToolchain(InProcessEmitToolchain.Instance).WithWarmupCount(3).WithIterationCount(15).WithInvocationCount(1).WithUnrollFactor(1));
 }

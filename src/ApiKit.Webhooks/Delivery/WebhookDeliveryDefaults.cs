@@ -73,6 +73,12 @@ public static class WebhookDeliveryDefaults
     /// <summary>The most response bytes read and kept in the attempt log: 4 KiB.</summary>
     public const int MaxResponseBytes = 4096;
 
+    /// <summary>How long delivered messages and their attempt log are kept: 30 days.</summary>
+    public static readonly TimeSpan RetentionPeriod = TimeSpan.FromDays(30);
+
+    /// <summary>How often the retention cleanup runs: 1 h.</summary>
+    public static readonly TimeSpan RetentionCleanupInterval = TimeSpan.FromHours(1);
+
     /// <summary>How long a rotated-out secret keeps signing next to the new one: 24 h.</summary>
     public static readonly TimeSpan SecretRotationOverlap = TimeSpan.FromHours(24);
 }

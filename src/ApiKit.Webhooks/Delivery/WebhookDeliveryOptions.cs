@@ -87,6 +87,20 @@ public sealed class WebhookDeliveryOptions
     /// <value><see cref="WebhookDeliveryDefaults.SecretRotationOverlap"/>: 24 h.</value>
     public TimeSpan SecretRotationOverlap { get; set; } = WebhookDeliveryDefaults.SecretRotationOverlap;
 
+    /// <summary>
+    /// Gets or sets how long delivered messages and their attempt log are kept by a store that expires them (the SQL
+    /// outbox; its cleanup runs every <see cref="RetentionCleanupInterval"/>). Pending deliveries and dead letters are
+    /// kept whatever their age, with their messages and attempts, so they can still be sent, recovered or redelivered.
+    /// <see langword="null"/> keeps everything.
+    /// </summary>
+    /// <value><see cref="WebhookDeliveryDefaults.RetentionPeriod"/>: 30 days.</value>
+    public TimeSpan? RetentionPeriod { get; set; } = WebhookDeliveryDefaults.RetentionPeriod;
+
+    /// <summary>Gets or sets how often the retention cleanup runs.</summary>
+    /// <value><see cref="WebhookDeliveryDefaults.RetentionCleanupInterval"/>: 1 h.</value>
+    [Range(typeof(TimeSpan), "00:00:01", "7.00:00:00")]
+    public TimeSpan RetentionCleanupInterval { get; set; } = WebhookDeliveryDefaults.RetentionCleanupInterval;
+
     /// <summary>Gets or sets whether endpoint URLs must use HTTPS.</summary>
     /// <value><see langword="true"/>, except in the Development environment where it defaults to <see langword="false"/>.</value>
     public bool RequireHttps { get; set; } = true;

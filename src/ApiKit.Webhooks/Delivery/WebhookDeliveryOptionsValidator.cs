@@ -14,6 +14,11 @@ internal sealed class WebhookDeliveryOptionsValidator : IValidateOptions<Webhook
             failures.Add("LeaseDuration must exceed AttemptTimeout, or a delivery could run twice at once.");
         }
 
+        if (options.RetentionPeriod <= TimeSpan.Zero)
+        {
+            failures.Add("RetentionPeriod must be positive, or null to keep everything.");
+        }
+
         if (options.RetrySchedule.Any(d => d < TimeSpan.Zero))
         {
             failures.Add("RetrySchedule may not hold negative delays.");

@@ -4,7 +4,6 @@ using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using System.Globalization;
 using System.Net;
-using System.Net.Http.Headers;
 using System.Text;
 using ApiKit.Resilience.CircuitBreakers;
 using Microsoft.Extensions.Logging;
@@ -34,6 +33,12 @@ internal sealed partial class WebhookDeliveryProcessor
     private readonly ConcurrentDictionary<string, WebhookSecret> _secrets = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, bool> _failing = new(StringComparer.Ordinal);
 
+    // Endpoint URL -> its parsed target, or null when not an allowed absolute URL: parsed once, not per attempt.
+    private readonly ConcurrentDictionary<string, Uri?> _targets = new(StringComparer.Ordinal);
+
+    // Counts the endpoint updates this processor made (failing since, disabled), so cached endpoints are dropped at once.
+    private int _endpointChanges;
+
     // Endpoint id -> its breaker in the registry, so the hot path neither builds the registry key nor looks it up twice.
     private readonly ConcurrentDictionary<string, CircuitBreaker> _breakers = new(StringComparer.Ordinal);
 
@@ -57,6 +62,9 @@ internal sealed partial class WebhookDeliveryProcessor
         _headers = WebhookHeaderNames.For(_options.HeaderStyle);
         _schedule = _options.RetrySchedule.Count == 0 ? WebhookDeliveryDefaults.RetrySchedule : [.. _options.RetrySchedule];
     }
+
+    /// <summary>Gets the clock the processor runs on.</summary>
+    internal TimeProvider TimeProvider => _timeProvider;
 
     /// <summary>Gets or sets the source of jitter in [0, 1); tests pin it.</summary>
     internal Func<double> NextRandom { get; set; } = Random.Shared.NextDouble;
@@ -83,7 +91,11 @@ internal sealed partial class WebhookDeliveryProcessor
     }
 
     /// <summary>Leases up to <paramref name="maxCount"/> due deliveries and loads their endpoints.</summary>
-    internal async Task<ClaimedRound> ClaimAsync(string workerId, int maxCount, CancellationToken cancellationToken)
+    /// <param name="workerId">The claiming dispatcher.</param>
+    /// <param name="maxCount">The most deliveries to take.</param>
+    /// <param name="cancellationToken">Cancels the claim.</param>
+    /// <param name="cache">The dispatcher loop's endpoint cache, or null to read every endpoint from the store.</param>
+    internal async Task<ClaimedRound> ClaimAsync(string workerId, int maxCount, CancellationToken cancellationToken, EndpointCache? cache = null)
     {
         var claimed = await _store.ClaimAsync(workerId, maxCount, _timeProvider.GetUtcNow(), _options.LeaseDuration, cancellationToken).ConfigureAwait(false);
         var endpoints = new Dictionary<string, WebhookEndpoint?>(StringComparer.Ordinal);
@@ -91,7 +103,13 @@ internal sealed partial class WebhookDeliveryProcessor
         {
             if (!endpoints.ContainsKey(delivery.EndpointId))
             {
-                endpoints[delivery.EndpointId] = await _endpoints.GetAsync(delivery.EndpointId, cancellationToken).ConfigureAwait(false);
+                if (cache is null || !cache.TryGet(delivery.EndpointId, Volatile.Read(ref _endpointChanges), out var endpoint))
+                {
+                    endpoint = await _endpoints.GetAsync(delivery.EndpointId, cancellationToken).ConfigureAwait(false);
+                    cache?.Set(delivery.EndpointId, endpoint);
+                }
+
+                endpoints[delivery.EndpointId] = endpoint;
             }
         }
 
@@ -221,22 +239,25 @@ internal sealed partial class WebhookDeliveryProcessor
         var startedAt = _timeProvider.GetUtcNow();
         var started = _timeProvider.GetTimestamp();
         var number = delivery.AttemptCount + 1;
-        using var activity = ActivitySource.StartActivity("webhook deliver", ActivityKind.Client);
+        using var activity = ActivitySource.HasListeners() ? ActivitySource.StartActivity("webhook deliver", ActivityKind.Client) : null;
         activity?.SetTag("webhook.message_id", delivery.Message.Id);
         activity?.SetTag("webhook.endpoint_id", endpoint.Id);
 
-        WebhookAttempt Attempt(WebhookAttemptOutcome outcome, int? status, string? response) =>
-            new(delivery.Message.Id, endpoint.Id, number, startedAt, outcome, status, _timeProvider.GetElapsedTime(started), response);
-
-        if (!Uri.TryCreate(endpoint.Url, UriKind.Absolute, out var uri) || (_options.RequireHttps && uri.Scheme != Uri.UriSchemeHttps))
+        var uri = _targets.TryGetValue(endpoint.Url, out var target) ? target : _targets.GetOrAdd(endpoint.Url, ParseTarget);
+        if (uri is null)
         {
-            return (Attempt(WebhookAttemptOutcome.Blocked, null, "The endpoint URL is not an allowed absolute HTTPS URL."), null);
+            return (NewAttempt(delivery, endpoint, number, startedAt, started, WebhookAttemptOutcome.Blocked, null, "The endpoint URL is not an allowed absolute HTTPS URL."), null);
         }
 
         using var timeout = new CancellationTokenSource(_options.AttemptTimeout, _timeProvider);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, cancellationToken);
+
+        // Linked only when the caller can cancel: the benchmark's and RunOnce's callers cannot, and a link costs a registration.
+        using var linked = cancellationToken.CanBeCanceled ? CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, cancellationToken) : null;
+        var token = linked?.Token ?? timeout.Token;
         using var request = new HttpRequestMessage(HttpMethod.Post, uri) { Content = new ReadOnlyMemoryContent(delivery.Message.Payload) };
-        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+
+        // Added unparsed: the handler writes the string as it is, without building a MediaTypeHeaderValue per request.
+        request.Content.Headers.TryAddWithoutValidation("Content-Type", "application/json");
         foreach (var (name, value) in endpoint.Headers)
         {
             request.Headers.TryAddWithoutValidation(name, value);
@@ -246,10 +267,14 @@ internal sealed partial class WebhookDeliveryProcessor
         request.Headers.TryAddWithoutValidation(_headers.Id, delivery.Message.Id);
         request.Headers.TryAddWithoutValidation(_headers.Timestamp, timestamp.ToString(CultureInfo.InvariantCulture));
         request.Headers.TryAddWithoutValidation(_headers.Signature, Signatures(endpoint, delivery.Message, timestamp, startedAt));
+
+        WebhookAttempt Attempt(WebhookAttemptOutcome outcome, int? status, string? response) =>
+            NewAttempt(delivery, endpoint, number, startedAt, started, outcome, status, response);
+
         try
         {
-            using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, linked.Token).ConfigureAwait(false);
-            var text = await ReadCappedAsync(response, linked.Token).ConfigureAwait(false);
+            using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, token).ConfigureAwait(false);
+            var text = await ReadCappedAsync(response, token).ConfigureAwait(false);
             var status = (int)response.StatusCode;
             activity?.SetTag("http.response.status_code", status);
             if (response.IsSuccessStatusCode)
@@ -279,23 +304,48 @@ internal sealed partial class WebhookDeliveryProcessor
         }
     }
 
+    private WebhookAttempt NewAttempt(WebhookDelivery delivery, WebhookEndpoint endpoint, int number, DateTimeOffset startedAt, long started, WebhookAttemptOutcome outcome, int? status, string? response) =>
+        new(delivery.Message.Id, endpoint.Id, number, startedAt, outcome, status, _timeProvider.GetElapsedTime(started), response);
+
+    private Uri? ParseTarget(string url) =>
+        Uri.TryCreate(url, UriKind.Absolute, out var uri) && (!_options.RequireHttps || uri.Scheme == Uri.UriSchemeHttps) ? uri : null;
+
+    /// <summary>The signature header: every live secret's signature, space-separated, written into one stack buffer.</summary>
     private string Signatures(WebhookEndpoint endpoint, WebhookMessage message, long timestamp, DateTimeOffset now)
     {
-        var builder = new StringBuilder();
-        Span<char> signature = stackalloc char[WebhookSigner.SignatureLength];
-        foreach (var secret in endpoint.Secrets)
+        const int MaxOnStack = 4;
+        var secrets = endpoint.Secrets;
+        var capacity = secrets.Count * (WebhookSigner.SignatureLength + 1);
+        var rented = secrets.Count > MaxOnStack ? ArrayPool<char>.Shared.Rent(capacity) : null;
+        Span<char> buffer = rented ?? stackalloc char[MaxOnStack * (WebhookSigner.SignatureLength + 1)];
+        try
         {
-            if (secret.ExpiresAt is { } expires && expires <= now)
+            var length = 0;
+            foreach (var secret in secrets)
             {
-                continue;
+                if (secret.ExpiresAt is { } expires && expires <= now)
+                {
+                    continue;
+                }
+
+                if (length > 0)
+                {
+                    buffer[length++] = ' ';
+                }
+
+                var parsed = _secrets.TryGetValue(secret.Secret, out var known) ? known : _secrets.GetOrAdd(secret.Secret, WebhookSecret.Parse);
+                length += WebhookSigner.Sign(parsed.Key, message.Id, timestamp, message.Payload.Span, buffer[length..]);
             }
 
-            var parsed = _secrets.GetOrAdd(secret.Secret, WebhookSecret.Parse);
-            var written = WebhookSigner.Sign(parsed.Key, message.Id, timestamp, message.Payload.Span, signature);
-            builder.Append(builder.Length == 0 ? string.Empty : " ").Append(signature[..written]);
+            return new string(buffer[..length]);
         }
-
-        return builder.ToString();
+        finally
+        {
+            if (rented is not null)
+            {
+                ArrayPool<char>.Shared.Return(rented);
+            }
+        }
     }
 
     private async Task<string?> ReadCappedAsync(HttpResponseMessage response, CancellationToken cancellationToken)
@@ -333,6 +383,7 @@ internal sealed partial class WebhookDeliveryProcessor
         if (current is not null && current.FailingSince != since)
         {
             await _endpoints.UpdateAsync(current with { FailingSince = since }, CancellationToken.None).ConfigureAwait(false);
+            Interlocked.Increment(ref _endpointChanges);
         }
     }
 
@@ -345,6 +396,7 @@ internal sealed partial class WebhookDeliveryProcessor
         }
 
         await _endpoints.UpdateAsync(current with { Enabled = false, DisabledReason = reason, UpdatedAt = now }, CancellationToken.None).ConfigureAwait(false);
+        Interlocked.Increment(ref _endpointChanges);
         _failing.TryRemove(endpoint.Id, out _);
         Disabled.Add(1, new KeyValuePair<string, object?>("reason", reason));
         Log.EndpointDisabled(_logger, endpoint.Id, reason);

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -5,132 +6,321 @@ using Microsoft.Extensions.Options;
 namespace ApiKit.Webhooks;
 
 /// <summary>
-/// The dispatcher's streaming loop: claims as soon as a slot frees up, sends every claimed delivery at once
-/// (bounded per endpoint), and records results in groups as they finish. A slow or dead endpoint therefore only
-/// holds its own slots; it never holds up claiming, sending or recording for the others.
+/// The dispatcher's streaming loop. One bookkeeping loop owns every store call: each round it sends the results that
+/// finished since the last round to the store as one batch and, beside it, claims new batches into the free slots.
+/// Claimed deliveries are sent at once (bounded per endpoint), so up to <see cref="WebhookDeliveryOptions.MaxInFlight"/>
+/// claimed deliveries wait ahead of the HTTP senders and their concurrency stays full while the store works.
+/// A slow or dead endpoint only holds its own slots; it never holds up claiming, sending or recording for the others.
 /// </summary>
+/// <remarks>
+/// Store calls cost mostly per call, not per row (a transaction, a commit, a round trip), so the loop claims a full
+/// <see cref="WebhookDeliveryOptions.BatchSize"/> whenever enough slots are free and work is in hand, and claims
+/// whatever is free at once when the senders run low or when it was woken by a new message or the poll interval.
+/// </remarks>
 internal sealed partial class WebhookDispatchPipeline(
     WebhookDeliveryProcessor processor,
     WebhookDispatchSignal signal,
     IOptions<WebhookDeliveryOptions> options,
     ILogger<WebhookDispatchPipeline> logger)
 {
+    /// <summary>The most claims one loop round sends to the store at once.</summary>
+    private const int MaxParallelClaims = 4;
+
     /// <summary>Runs until <paramref name="stoppingToken"/> fires, or until nothing is due and nothing is in flight when <paramref name="stopWhenIdle"/>.</summary>
     public async Task RunAsync(string workerId, bool stopWhenIdle, CancellationToken stoppingToken)
     {
-        var o = options.Value;
-        using var slots = new SemaphoreSlim(o.MaxInFlight, o.MaxInFlight);
-        var results = Channel.CreateUnbounded<WebhookDeliveryResult>(new UnboundedChannelOptions { SingleReader = true });
-        var inFlight = 0;
-        var drained = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var draining = 0;
-        var recorder = RecordLoopAsync(results.Reader, slots);
+        var run = new Run(processor, signal, logger, options.Value, stoppingToken);
+        using var pumpStop = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        var pump = run.PumpSignalAsync(pumpStop.Token);
+        try
+        {
+            await run.LoopAsync(workerId, stopWhenIdle).ConfigureAwait(false);
+        }
+        finally
+        {
+            await pumpStop.CancelAsync().ConfigureAwait(false);
+            await pump.ConfigureAwait(false);
+            await run.DrainAsync().ConfigureAwait(false);
+        }
+    }
 
-        async Task DeliverAndPostAsync(WebhookDeliveryProcessor.ClaimedRound round, int index)
+    /// <summary>The state of one run: only the loop touches the counters that are not interlocked.</summary>
+    private sealed class Run(WebhookDeliveryProcessor processor, WebhookDispatchSignal signal, ILogger logger, WebhookDeliveryOptions o, CancellationToken stoppingToken)
+    {
+        // Finished deliveries, or null for one abandoned because the host is stopping (its lease will expire).
+        private readonly ConcurrentQueue<WebhookDeliveryResult?> _finished = new();
+        private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+        private readonly TaskCompletionSource _drained = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        private readonly EndpointCache _endpoints = new(processor.TimeProvider);
+
+        // Endpoint id -> its lane. Only the loop adds lanes.
+        private readonly Dictionary<string, Lane> _lanes = new(StringComparer.Ordinal);
+
+        // Claimed and not yet recorded: the in-flight slots taken. Owned by the loop.
+        private int _held;
+
+        // Started and not yet finished sending.
+        private int _sending;
+        private int _draining;
+
+        // Set when a new message was signalled or the poll interval passed: claim even a part batch.
+        private int _claimWanted = 1;
+
+        public async Task PumpSignalAsync(CancellationToken cancellationToken)
         {
             try
             {
-                results.Writer.TryWrite(await round.DeliverAsync(index, stoppingToken).ConfigureAwait(false));
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                // Stopping mid-attempt: the lease expires and another dispatcher sends it again.
-                slots.Release();
-            }
-            finally
-            {
-                if (Interlocked.Decrement(ref inFlight) == 0 && Volatile.Read(ref draining) == 1)
+                while (!cancellationToken.IsCancellationRequested)
                 {
-                    drained.TrySetResult();
+                    await signal.WaitAsync(o.PollInterval, cancellationToken).ConfigureAwait(false);
+                    Volatile.Write(ref _claimWanted, 1);
+                    _wake.Writer.TryWrite(true);
                 }
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                // The run is over.
             }
         }
 
-        try
+        public async Task LoopAsync(string workerId, bool stopWhenIdle)
         {
-            while (!stoppingToken.IsCancellationRequested)
+            // Whether the last claim filled its batch, so more may be due right now.
+            var moreDue = true;
+            try
             {
-                await slots.WaitAsync(stoppingToken).ConfigureAwait(false);
-                var free = 1;
-                while (free < o.BatchSize && slots.Wait(0, CancellationToken.None))
+                while (!stoppingToken.IsCancellationRequested)
                 {
-                    free++;
-                }
+                    // A few finished while more are on their way: let the thread pool run the senders' continuations
+                    // first, so results gather into one store transaction instead of many small ones. Yielding waits
+                    // for no timer and no further result, so a lone result is never held back.
+                    var ready = _finished.Count;
+                    if (ready > 0 && ready < o.BatchSize / 2 && Volatile.Read(ref _sending) > ready)
+                    {
+                        await Task.Yield();
+                    }
 
-                WebhookDeliveryProcessor.ClaimedRound round;
-                try
-                {
-                    round = await processor.ClaimAsync(workerId, free, stoppingToken).ConfigureAwait(false);
-                }
-                catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-                {
-                    slots.Release(free);
-                    break;
-                }
-#pragma warning disable CA1031 // A store outage must not end the dispatcher; the next claim retries.
-                catch (Exception e)
-#pragma warning restore CA1031
-                {
-                    Log.ClaimFailed(logger, e);
-                    slots.Release(free);
-                    await signal.WaitAsync(o.PollInterval, stoppingToken).ConfigureAwait(false);
-                    continue;
-                }
+                    // What finished goes to the store without waiting for it: the claim below goes out beside it, so
+                    // a networked store's two round trips overlap instead of adding up.
+                    var (taken, dueAgain, recording) = TakeFinished();
+                    moreDue |= dueAgain;
+                    var claimed = 0;
+                    var failed = false;
+                    var idle = false;
+                    try
+                    {
+                        var free = o.MaxInFlight - _held;
+                        var wanted = Volatile.Read(ref _claimWanted) == 1;
+                        var asked = Math.Min(free, o.BatchSize);
+                        idle = stopWhenIdle && _held == 0;
+                        if (asked > 0 && (wanted || idle || (moreDue && (free >= o.BatchSize || Volatile.Read(ref _sending) < o.BatchSize))))
+                        {
+                            // Cleared before the claim, so a message signalled while it runs asks for another.
+                            Volatile.Write(ref _claimWanted, 0);
 
-                // A store that returned more than asked keeps the surplus leased until it expires: sent late, never twice.
-                var count = Math.Min(round.Deliveries.Count, free);
-                if (count < free)
-                {
-                    slots.Release(free - count);
-                }
+                            // While full batches keep coming and slots are free for several, several claims go out at
+                            // once: a networked store answers them in one round trip, which bounds the loop otherwise.
+                            // A claim that completes at once (SQLite works synchronously) is started before the next is sent,
+                            // so the first requests do not wait for every claim of the round.
+                            var parallel = moreDue && asked == o.BatchSize ? Math.Min(MaxParallelClaims, free / o.BatchSize) : 1;
+                            var rounds = new Queue<Task<WebhookDeliveryProcessor.ClaimedRound?>>(parallel);
+                            var full = true;
+                            for (var i = 0; i < parallel || rounds.Count > 0; i++)
+                            {
+                                if (i < parallel)
+                                {
+                                    rounds.Enqueue(TryClaimAsync(workerId, asked));
+                                    if (!rounds.Peek().IsCompleted && i + 1 < parallel)
+                                    {
+                                        continue;
+                                    }
+                                }
 
-                for (var i = 0; i < count; i++)
-                {
-                    Interlocked.Increment(ref inFlight);
-                    _ = DeliverAndPostAsync(round, i);
-                }
+                                var round = await rounds.Dequeue().ConfigureAwait(false);
+                                var started = round is null ? 0 : Start(round, asked);
+                                failed |= round is null;
+                                full &= started == asked;
+                                claimed += started;
+                            }
 
-                if (count == 0)
-                {
-                    if (stopWhenIdle && Volatile.Read(ref inFlight) == 0 && slots.CurrentCount == o.MaxInFlight)
+                            moreDue = full && !failed;
+                        }
+                    }
+                    finally
+                    {
+                        await recording.ConfigureAwait(false);
+                    }
+
+                    if (idle && claimed == 0 && !failed)
                     {
                         break;
                     }
 
-                    await signal.WaitAsync(o.PollInterval, stoppingToken).ConfigureAwait(false);
+                    if (claimed > 0 && moreDue && o.MaxInFlight - _held >= o.BatchSize)
+                    {
+                        continue;
+                    }
+
+                    // After a failed claim this waits for the pump's next poll before trying again.
+                    if (failed || (taken == 0 && claimed == 0))
+                    {
+                        await WaitAsync().ConfigureAwait(false);
+                    }
+                }
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                // Stopping: the caller drains what is in flight.
+            }
+        }
+
+        /// <summary>Waits for in-flight deliveries to finish (or be abandoned) and records their results.</summary>
+        public async Task DrainAsync()
+        {
+            Volatile.Write(ref _draining, 1);
+            if (Volatile.Read(ref _sending) == 0)
+            {
+                _drained.TrySetResult();
+            }
+
+            await _drained.Task.ConfigureAwait(false);
+            await TakeFinished().Recording.ConfigureAwait(false);
+        }
+
+        // Every finished delivery and every pump wake writes a token after its state change, so no wake-up is lost;
+        // a stale token costs one extra round.
+        private async Task WaitAsync()
+        {
+            if (Volatile.Read(ref _claimWanted) == 0)
+            {
+                await _wake.Reader.ReadAsync(stoppingToken).ConfigureAwait(false);
+            }
+        }
+
+        private async Task<WebhookDeliveryProcessor.ClaimedRound?> TryClaimAsync(string workerId, int count)
+        {
+            try
+            {
+                return await processor.ClaimAsync(workerId, count, stoppingToken, _endpoints).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                throw;
+            }
+#pragma warning disable CA1031 // A store outage must not end the dispatcher; the next claim retries.
+            catch (Exception e)
+#pragma warning restore CA1031
+            {
+                Log.ClaimFailed(logger, e);
+                return null;
+            }
+        }
+
+        private int Start(WebhookDeliveryProcessor.ClaimedRound round, int asked)
+        {
+            // A store that returned more than asked keeps the surplus leased until it expires: sent late, never twice.
+            var count = Math.Min(round.Deliveries.Count, asked);
+            _held += count;
+            for (var i = 0; i < count; i++)
+            {
+                var endpointId = round.Deliveries[i].EndpointId;
+                if (!_lanes.TryGetValue(endpointId, out var lane))
+                {
+                    lane = new Lane();
+                    _lanes.Add(endpointId, lane);
+                }
+
+                Interlocked.Increment(ref _sending);
+                lane.Queue.Enqueue((round, i));
+                if (lane.TryAddWorker(o.MaxConcurrencyPerEndpoint))
+                {
+                    _ = WorkAsync(lane);
+                }
+            }
+
+            return count;
+        }
+
+        // Up to MaxConcurrencyPerEndpoint of these run per endpoint; each sends the lane's deliveries one after another,
+        // so the next request goes out as soon as one finishes, on the same thread, without waiting in a limiter queue.
+        private async Task WorkAsync(Lane lane)
+        {
+            do
+            {
+                while (lane.Queue.TryDequeue(out var item))
+                {
+                    await DeliverAndPostAsync(item.Round, item.Index).ConfigureAwait(false);
+                }
+
+                lane.RemoveWorker();
+            }
+            while (!lane.Queue.IsEmpty && lane.TryAddWorker(o.MaxConcurrencyPerEndpoint));
+        }
+
+        private async Task DeliverAndPostAsync(WebhookDeliveryProcessor.ClaimedRound round, int index)
+        {
+            WebhookDeliveryResult? result = null;
+            try
+            {
+                if (!stoppingToken.IsCancellationRequested)
+                {
+                    result = await round.DeliverAsync(index, stoppingToken).ConfigureAwait(false);
+                }
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                // Stopping mid-attempt: the lease expires and another dispatcher sends it again.
+            }
+            finally
+            {
+                _finished.Enqueue(result);
+                _wake.Writer.TryWrite(true);
+                if (Interlocked.Decrement(ref _sending) == 0 && Volatile.Read(ref _draining) == 1)
+                {
+                    _drained.TrySetResult();
                 }
             }
         }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+
+        /// <summary>
+        /// Takes every finished delivery (all that finished while the previous round ran, so batches grow with the load)
+        /// and starts recording them. Their slots count as free from here.
+        /// </summary>
+        private (int Taken, bool DueAgain, Task Recording) TakeFinished()
         {
-            // Stopping: fall through to drain what is in flight.
-        }
-        finally
-        {
-            Volatile.Write(ref draining, 1);
-            if (Volatile.Read(ref inFlight) == 0)
+            if (_finished.IsEmpty)
             {
-                drained.TrySetResult();
+                return (0, false, Task.CompletedTask);
             }
 
-            await drained.Task.ConfigureAwait(false);
-            results.Writer.TryComplete();
-            await recorder.ConfigureAwait(false);
-        }
-    }
-
-    private async Task RecordLoopAsync(ChannelReader<WebhookDeliveryResult> reader, SemaphoreSlim slots)
-    {
-        var batch = new List<WebhookDeliveryResult>(options.Value.BatchSize);
-        while (await reader.WaitToReadAsync(CancellationToken.None).ConfigureAwait(false))
-        {
-            while (batch.Count < options.Value.BatchSize * 4 && reader.TryRead(out var result))
+            var batch = new List<WebhookDeliveryResult>();
+            var taken = 0;
+            while (taken < o.MaxInFlight && _finished.TryDequeue(out var result))
             {
-                batch.Add(result);
+                taken++;
+                if (result is not null)
+                {
+                    batch.Add(result);
+                }
             }
 
+            _held -= taken;
+            var now = processor.TimeProvider.GetUtcNow();
+            var dueAgain = false;
+            foreach (var result in batch)
+            {
+                dueAgain |= result.State == WebhookDeliveryState.Pending && result.NextAttemptAt <= now;
+            }
+
+            return (taken, dueAgain, batch.Count == 0 ? Task.CompletedTask : RecordAsync(batch));
+        }
+
+        private async Task RecordAsync(List<WebhookDeliveryResult> batch)
+        {
             try
             {
+                // Recorded even if the host is stopping: an attempt made but not recorded would be repeated.
                 await processor.RecordAsync(batch).ConfigureAwait(false);
             }
 #pragma warning disable CA1031 // Unrecorded results are not lost: their leases expire and the deliveries are sent again.
@@ -139,11 +329,34 @@ internal sealed partial class WebhookDispatchPipeline(
             {
                 Log.RecordFailed(logger, e, batch.Count);
             }
-
-            slots.Release(batch.Count);
-            batch.Clear();
-            signal.Notify();
         }
+    }
+
+    /// <summary>The deliveries claimed for one endpoint and not yet started, and how many workers send them.</summary>
+    private sealed class Lane
+    {
+        public ConcurrentQueue<(WebhookDeliveryProcessor.ClaimedRound Round, int Index)> Queue { get; } = new();
+
+        private int _workers;
+
+        public bool TryAddWorker(int max)
+        {
+            while (true)
+            {
+                var workers = Volatile.Read(ref _workers);
+                if (workers >= max)
+                {
+                    return false;
+                }
+
+                if (Interlocked.CompareExchange(ref _workers, workers + 1, workers) == workers)
+                {
+                    return true;
+                }
+            }
+        }
+
+        public void RemoveWorker() => Interlocked.Decrement(ref _workers);
     }
 
     private static partial class Log

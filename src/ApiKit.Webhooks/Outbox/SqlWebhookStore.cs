@@ -12,7 +12,7 @@ namespace ApiKit.Webhooks;
 /// <see cref="DbTransaction"/>, so they exist if and only if the business change committed.
 /// Claims take leases (<c>FOR UPDATE SKIP LOCKED</c> on PostgreSQL, SQLite's single writer otherwise).
 /// </summary>
-public sealed class SqlWebhookStore : IWebhookDeliveryStore, IWebhookEndpointStore
+public sealed class SqlWebhookStore : IWebhookDeliveryStore, IWebhookEndpointStore, IAsyncDisposable, IDisposable
 {
     private readonly Func<DbConnection> _connectionFactory;
     private readonly WebhookSqlDialect _dialect;
@@ -28,6 +28,19 @@ public sealed class SqlWebhookStore : IWebhookDeliveryStore, IWebhookEndpointSto
     // SQLite has one writer at a time and Microsoft.Data.Sqlite answers a busy database by sleeping between
     // retries, so this process's own writers queue here instead of colliding.
     private readonly SemaphoreSlim? _writeGate;
+    private const int CheckpointEveryCommits = 64;
+
+    // SQLite: the dispatcher's claims and results all run under the write gate, so they share one connection that
+    // is opened once (synchronous = NORMAL set once) and whose statements are prepared once and reused. Opening a
+    // pooled connection, restating the pragma and re-preparing each statement cost more than the claim itself.
+    private DbConnection? _bookkeeping;
+    private DbCommand? _claimCommand;
+    private DbCommand? _loadCommand;
+    private DbCommand? _recordCommand;
+    private DbCommand? _attemptCommand;
+    private bool _disposed;
+    private int _commitsSinceCheckpoint;
+    private Task _checkpoint = Task.CompletedTask;
 
     /// <summary>Creates the store.</summary>
     /// <param name="options">Connection factory, dialect and table prefix.</param>
@@ -78,8 +91,19 @@ public sealed class SqlWebhookStore : IWebhookDeliveryStore, IWebhookEndpointSto
             $"CREATE TABLE IF NOT EXISTS {_endpoints} (id TEXT PRIMARY KEY, url TEXT NOT NULL, description TEXT NULL, events TEXT NOT NULL, secrets TEXT NOT NULL, enabled INTEGER NOT NULL, rate_limit INTEGER NULL, headers TEXT NOT NULL, created_at BIGINT NOT NULL, updated_at BIGINT NOT NULL, disabled_reason TEXT NULL, failing_since BIGINT NULL)",
             $"CREATE TABLE IF NOT EXISTS {_messages} (id TEXT PRIMARY KEY, event_type TEXT NOT NULL, payload {blob} NOT NULL, created_at BIGINT NOT NULL, ordering_key TEXT NULL)",
             $"CREATE TABLE IF NOT EXISTS {_deliveries} (seq {identity}, message_id TEXT NOT NULL, endpoint_id TEXT NOT NULL, state INTEGER NOT NULL, attempt_count INTEGER NOT NULL, next_attempt_at BIGINT NOT NULL, lease_owner TEXT NULL, lease_until BIGINT NULL, lease_token BIGINT NOT NULL, ordering_key TEXT NULL, created_at BIGINT NOT NULL, updated_at BIGINT NOT NULL)",
-            $"CREATE INDEX IF NOT EXISTS {_deliveries}_due ON {_deliveries} (state, next_attempt_at)",
-            $"CREATE INDEX IF NOT EXISTS {_deliveries}_endpoint ON {_deliveries} (endpoint_id, state, created_at)",
+
+            // Partial indexes hold only the rows their queries look for: pending ones for claims and ordering, dead
+            // letters for recovery. Delivered rows (nearly all of them) are in none, so marking one delivered removes
+            // a single index entry instead of moving entries in two indexes that also held every delivered row.
+            // The full indexes of earlier versions are dropped.
+            $"DROP INDEX IF EXISTS {_deliveries}_due",
+            $"DROP INDEX IF EXISTS {_deliveries}_endpoint",
+            $"CREATE INDEX IF NOT EXISTS {_deliveries}_pending ON {_deliveries} (next_attempt_at) WHERE state = 0",
+            $"CREATE INDEX IF NOT EXISTS {_deliveries}_ordered ON {_deliveries} (endpoint_id, ordering_key, seq) WHERE state = 0 AND ordering_key IS NOT NULL",
+            $"CREATE INDEX IF NOT EXISTS {_deliveries}_failed ON {_deliveries} (endpoint_id, created_at) WHERE state = 2",
+
+            // Written once per delivery at enqueue, never moved: lets retention find a message's remaining deliveries.
+            $"CREATE INDEX IF NOT EXISTS {_deliveries}_message ON {_deliveries} (message_id)",
             $"CREATE TABLE IF NOT EXISTS {_attempts} (id {identity}, message_id TEXT NOT NULL, endpoint_id TEXT NOT NULL, attempt_number INTEGER NOT NULL, attempted_at BIGINT NOT NULL, outcome INTEGER NOT NULL, status_code INTEGER NULL, duration_ms BIGINT NOT NULL, response TEXT NULL)",
             $"CREATE INDEX IF NOT EXISTS {_attempts}_endpoint ON {_attempts} (endpoint_id, message_id)",
         ]);
@@ -126,6 +150,11 @@ public sealed class SqlWebhookStore : IWebhookDeliveryStore, IWebhookEndpointSto
     /// <inheritdoc />
     public async Task<IReadOnlyList<WebhookDelivery>> ClaimAsync(string workerId, int maxCount, DateTimeOffset now, TimeSpan lease, CancellationToken cancellationToken)
     {
+        if (_writeGate is not null)
+        {
+            return await ClaimSqliteAsync(workerId, maxCount, now, lease, cancellationToken).ConfigureAwait(false);
+        }
+
         var scope = await OpenForWriteAsync(leaseBookkeeping: true, cancellationToken).ConfigureAwait(false);
         await using (scope.ConfigureAwait(false))
         {
@@ -171,6 +200,12 @@ public sealed class SqlWebhookStore : IWebhookDeliveryStore, IWebhookEndpointSto
             return;
         }
 
+        if (_writeGate is not null)
+        {
+            await RecordSqliteAsync(results, now, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
         var scope = await OpenForWriteAsync(leaseBookkeeping: true, cancellationToken).ConfigureAwait(false);
         await using (scope.ConfigureAwait(false))
         {
@@ -178,13 +213,6 @@ public sealed class SqlWebhookStore : IWebhookDeliveryStore, IWebhookEndpointSto
             var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
             await using (transaction.ConfigureAwait(false))
             {
-                if (_dialect == WebhookSqlDialect.Sqlite)
-                {
-                    await RecordSqliteAsync(connection, transaction, results, now, cancellationToken).ConfigureAwait(false);
-                    await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-                    return;
-                }
-
                 // One multi-row statement each for the updates and the attempt log: a batch costs two statements, not two per delivery.
                 var update = new StringBuilder($"UPDATE {_deliveries} AS d SET state = v.column3, attempt_count = v.column4, next_attempt_at = v.column5, lease_owner = NULL, lease_until = NULL, updated_at = @now FROM (VALUES ");
                 var updateParameters = new List<(string, object?)>(1 + (results.Count * 5)) { ("now", now.ToUnixTimeMilliseconds()) };
@@ -232,7 +260,7 @@ public sealed class SqlWebhookStore : IWebhookDeliveryStore, IWebhookEndpointSto
     /// Microsoft.Data.Sqlite binds each named parameter through a linear name lookup, so multi-row statements with
     /// hundreds of parameters cost more in binding than in SQL; two parameters per group keep it linear.
     /// </summary>
-    private async Task RecordSqliteAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<WebhookDeliveryResult> results, DateTimeOffset now, CancellationToken cancellationToken)
+    private async Task RecordSqliteAsync(IReadOnlyList<WebhookDeliveryResult> results, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var nowMs = now.ToUnixTimeMilliseconds();
         var updates = new ArrayBufferWriter<byte>(results.Count * 48);
@@ -281,11 +309,298 @@ public sealed class SqlWebhookStore : IWebhookDeliveryStore, IWebhookEndpointSto
             a.WriteEndArray();
         }
 
-        await ExecuteAsync(connection, transaction, _sqliteRecordSql, [("now", nowMs), ("rows", Encoding.UTF8.GetString(updates.WrittenSpan))], cancellationToken).ConfigureAwait(false);
-        if (anyAttempt)
+        var updateRows = Encoding.UTF8.GetString(updates.WrittenSpan);
+        var attemptRows = anyAttempt ? Encoding.UTF8.GetString(attempts.WrittenSpan) : null;
+        await _writeGate!.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
         {
-            await ExecuteAsync(connection, transaction, _sqliteAttemptSql, [("rows", Encoding.UTF8.GetString(attempts.WrittenSpan))], cancellationToken).ConfigureAwait(false);
+            var connection = await BookkeepingConnectionAsync(cancellationToken).ConfigureAwait(false);
+            var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+            await using (transaction.ConfigureAwait(false))
+            {
+                var update = Prepared(ref _recordCommand, connection, _sqliteRecordSql, "now", "rows");
+                update.Transaction = transaction;
+                update.Parameters[0].Value = nowMs;
+                update.Parameters[1].Value = updateRows;
+                await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                if (attemptRows is not null)
+                {
+                    var insert = Prepared(ref _attemptCommand, connection, _sqliteAttemptSql, "rows");
+                    insert.Transaction = transaction;
+                    insert.Parameters[0].Value = attemptRows;
+                    await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                }
+
+                await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            CheckpointInBackground();
         }
+        catch
+        {
+            await ResetBookkeepingAsync().ConfigureAwait(false);
+            throw;
+        }
+        finally
+        {
+            _writeGate.Release();
+        }
+    }
+
+    private async Task<IReadOnlyList<WebhookDelivery>> ClaimSqliteAsync(string workerId, int maxCount, DateTimeOffset now, TimeSpan lease, CancellationToken cancellationToken)
+    {
+        var claimed = new List<(long Seq, string MessageId, string EndpointId, int Attempts, long Token)>(maxCount);
+        Dictionary<string, WebhookMessage> messages;
+        await _writeGate!.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var connection = await BookkeepingConnectionAsync(cancellationToken).ConfigureAwait(false);
+            var claim = Prepared(ref _claimCommand, connection, Ordered ? _orderedClaimSql : _claimSql, "owner", "until", "now", "limit");
+            claim.Parameters[0].Value = workerId;
+            claim.Parameters[1].Value = (now + lease).ToUnixTimeMilliseconds();
+            claim.Parameters[2].Value = now.ToUnixTimeMilliseconds();
+            claim.Parameters[3].Value = maxCount;
+            var reader = await claim.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            await using (reader.ConfigureAwait(false))
+            {
+                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    claimed.Add((reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetInt32(3), reader.GetInt64(4)));
+                }
+            }
+
+            if (claimed.Count == 0)
+            {
+                return [];
+            }
+
+            CheckpointInBackground();
+            var ids = new HashSet<string>(claimed.Count, StringComparer.Ordinal);
+            foreach (var c in claimed)
+            {
+                ids.Add(c.MessageId);
+            }
+
+            var load = Prepared(ref _loadCommand, connection, $"SELECT id, event_type, payload, created_at, ordering_key FROM {_messages} WHERE id IN (SELECT value FROM json_each(@ids))", "ids");
+            load.Parameters[0].Value = JsonSerializer.Serialize(ids);
+            messages = await ReadMessagesAsync(load, ids.Count, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            await ResetBookkeepingAsync().ConfigureAwait(false);
+            throw;
+        }
+        finally
+        {
+            _writeGate.Release();
+        }
+
+        claimed.Sort(static (x, y) => x.Seq.CompareTo(y.Seq));
+        var result = new List<WebhookDelivery>(claimed.Count);
+        foreach (var c in claimed)
+        {
+            if (messages.TryGetValue(c.MessageId, out var message))
+            {
+                result.Add(new WebhookDelivery(c.Seq.ToString(CultureInfo.InvariantCulture), message, c.EndpointId, c.Attempts, c.Token.ToString(CultureInfo.InvariantCulture)));
+            }
+        }
+
+        return result;
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        if (_writeGate is null)
+        {
+            return;
+        }
+
+        await _writeGate.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            _disposed = true;
+            await ResetBookkeepingAsync().ConfigureAwait(false);
+        }
+        finally
+        {
+            _writeGate.Release();
+        }
+
+        await _checkpoint.ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        if (_writeGate is null)
+        {
+            return;
+        }
+
+        _writeGate.Wait();
+        try
+        {
+            _disposed = true;
+            foreach (var command in (DbCommand?[])[_claimCommand, _loadCommand, _recordCommand, _attemptCommand])
+            {
+                command?.Dispose();
+            }
+
+            _claimCommand = _loadCommand = _recordCommand = _attemptCommand = null;
+            _bookkeeping?.Dispose();
+            _bookkeeping = null;
+        }
+        finally
+        {
+            _writeGate.Release();
+        }
+    }
+
+    /// <summary>
+    /// Every <see cref="CheckpointEveryCommits"/> claims and results (about SQLite's default of 1000 WAL pages), copies
+    /// the WAL back into the database on a separate connection. A passive checkpoint neither waits for nor blocks the
+    /// writers, so its fsyncs stay off the dispatcher's path. Called under the write gate.
+    /// </summary>
+    private void CheckpointInBackground()
+    {
+        if (++_commitsSinceCheckpoint < CheckpointEveryCommits || !_checkpoint.IsCompleted)
+        {
+            return;
+        }
+
+        _commitsSinceCheckpoint = 0;
+        _checkpoint = Task.Run(async () =>
+        {
+            try
+            {
+                var connection = await OpenAsync(CancellationToken.None).ConfigureAwait(false);
+                await using (connection.ConfigureAwait(false))
+                {
+                    await ExecuteAsync(connection, null, "PRAGMA wal_checkpoint(PASSIVE)", [], CancellationToken.None).ConfigureAwait(false);
+                }
+            }
+#pragma warning disable CA1031 // A failed checkpoint only leaves the WAL longer; the next one copies it all.
+            catch (Exception)
+#pragma warning restore CA1031
+            {
+                _commitsSinceCheckpoint = CheckpointEveryCommits;
+            }
+        });
+    }
+
+    private async Task<DbConnection> BookkeepingConnectionAsync(CancellationToken cancellationToken)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (_bookkeeping is { } open)
+        {
+            return open;
+        }
+
+        var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            // If the OS loses a claim or a result, the lease simply expires and the delivery is sent again (a
+            // duplicate, never a loss), so this connection may skip the WAL fsync. Enqueues stay FULL on their own.
+            await ExecuteAsync(connection, null, "PRAGMA synchronous = NORMAL", [], cancellationToken).ConfigureAwait(false);
+
+            // An automatic checkpoint runs inside the commit that crosses the threshold, with its fsyncs, and would stall
+            // the dispatcher there; this connection leaves checkpoints to CheckpointInBackground instead.
+            await ExecuteAsync(connection, null, "PRAGMA wal_autocheckpoint = 0", [], cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+
+        _bookkeeping = connection;
+        return connection;
+    }
+
+    // After any failure the connection and its statements are dropped: the next claim opens a fresh one.
+    private async Task ResetBookkeepingAsync()
+    {
+        foreach (var command in (DbCommand?[])[_claimCommand, _loadCommand, _recordCommand, _attemptCommand])
+        {
+            if (command is not null)
+            {
+                await command.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+
+        _claimCommand = _loadCommand = _recordCommand = _attemptCommand = null;
+        if (_bookkeeping is { } connection)
+        {
+            _bookkeeping = null;
+            await connection.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Security", "CA2100:Review SQL queries for security vulnerabilities", Justification = "Table names are validated identifiers; every value is a parameter.")]
+    private static DbCommand Prepared(ref DbCommand? slot, DbConnection connection, string sql, params string[] names)
+    {
+        if (slot is { } cached)
+        {
+            if (cached.CommandText == sql)
+            {
+                cached.Transaction = null;
+                return cached;
+            }
+
+            cached.Dispose();
+        }
+
+        var command = connection.CreateCommand();
+        command.CommandText = sql;
+        foreach (var name in names)
+        {
+            var parameter = command.CreateParameter();
+            parameter.ParameterName = "@" + name;
+            command.Parameters.Add(parameter);
+        }
+
+        slot = command;
+        return command;
+    }
+
+    /// <summary>
+    /// Deletes delivered deliveries last updated before <paramref name="before"/>, then the attempts and messages no
+    /// delivery refers to any more that are older than that. Pending deliveries and dead letters stay, with their
+    /// messages and attempts. Works in batches, each its own short transaction, so dispatchers are not held up.
+    /// </summary>
+    /// <param name="before">The cutoff.</param>
+    /// <param name="cancellationToken">Cancels between batches.</param>
+    /// <returns>How many deliveries, attempts and messages were deleted.</returns>
+    public async Task<(int Deliveries, int Attempts, int Messages)> PurgeAsync(DateTimeOffset before, CancellationToken cancellationToken = default)
+    {
+        const int Batch = 1000;
+        var cutoff = before.ToUnixTimeMilliseconds();
+        string[] statements =
+        [
+            $"DELETE FROM {_deliveries} WHERE seq IN (SELECT seq FROM {_deliveries} WHERE state = 1 AND updated_at < @cutoff LIMIT @batch)",
+            $"DELETE FROM {_attempts} WHERE id IN (SELECT a.id FROM {_attempts} a WHERE a.attempted_at < @cutoff AND NOT EXISTS (SELECT 1 FROM {_deliveries} d WHERE d.message_id = a.message_id AND d.endpoint_id = a.endpoint_id) LIMIT @batch)",
+            $"DELETE FROM {_messages} WHERE id IN (SELECT m.id FROM {_messages} m WHERE m.created_at < @cutoff AND NOT EXISTS (SELECT 1 FROM {_deliveries} d WHERE d.message_id = m.id) LIMIT @batch)",
+        ];
+        var counts = new int[statements.Length];
+        for (var i = 0; i < statements.Length; i++)
+        {
+            int deleted;
+            do
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var scope = await OpenForWriteAsync(leaseBookkeeping: false, cancellationToken).ConfigureAwait(false);
+                await using (scope.ConfigureAwait(false))
+                {
+                    deleted = await ExecuteAsync(scope.Connection, null, statements[i], [("cutoff", cutoff), ("batch", Batch)], cancellationToken).ConfigureAwait(false);
+                }
+
+                counts[i] += deleted;
+            }
+            while (deleted == Batch);
+        }
+
+        return (counts[0], counts[1], counts[2]);
     }
 
     /// <inheritdoc />
@@ -464,10 +779,15 @@ public sealed class SqlWebhookStore : IWebhookDeliveryStore, IWebhookEndpointSto
         }
 
         using var command = Command(connection, null, sql, parameters);
+        return await ReadMessagesAsync(command, ids.Count, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async Task<Dictionary<string, WebhookMessage>> ReadMessagesAsync(DbCommand command, int count, CancellationToken cancellationToken)
+    {
         var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         await using (reader.ConfigureAwait(false))
         {
-            var map = new Dictionary<string, WebhookMessage>(ids.Count, StringComparer.Ordinal);
+            var map = new Dictionary<string, WebhookMessage>(count, StringComparer.Ordinal);
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
                 var id = reader.GetString(0);
@@ -483,18 +803,21 @@ public sealed class SqlWebhookStore : IWebhookDeliveryStore, IWebhookEndpointSto
         var order = ordered
             ? $" AND (d.ordering_key IS NULL OR NOT EXISTS (SELECT 1 FROM {_deliveries} p WHERE p.endpoint_id = d.endpoint_id AND p.ordering_key = d.ordering_key AND p.state = 0 AND p.seq < d.seq))"
             : string.Empty;
+        // A claim also moves next_attempt_at to the lease's end, so leased deliveries leave the due range of the
+        // (state, next_attempt_at) index: claims skip them without visiting their rows, and a crashed worker's
+        // deliveries come due again exactly when their leases expire.
         const string Due = "d.state = 0 AND d.next_attempt_at <= @now AND (d.lease_until IS NULL OR d.lease_until <= @now)";
         if (_dialect == WebhookSqlDialect.PostgreSql)
         {
             // A materialized CTE runs the SKIP LOCKED pick exactly once; as an IN (subquery) PostgreSQL may rescan
             // it, and every rescan skips to other rows, so one claim could take more than its limit.
             return $"WITH picked AS MATERIALIZED (SELECT d.seq FROM {_deliveries} d WHERE {Due}{order} ORDER BY d.next_attempt_at, d.seq LIMIT @limit FOR UPDATE SKIP LOCKED) "
-                + $"UPDATE {_deliveries} AS u SET lease_owner = @owner, lease_until = @until, lease_token = u.lease_token + 1 FROM picked WHERE u.seq = picked.seq "
+                + $"UPDATE {_deliveries} AS u SET lease_owner = @owner, lease_until = @until, next_attempt_at = @until, lease_token = u.lease_token + 1 FROM picked WHERE u.seq = picked.seq "
                 + "RETURNING u.seq, u.message_id, u.endpoint_id, u.attempt_count, u.lease_token";
         }
 
         // SQLite has a single writer, so the pick and the update cannot interleave with another claim.
-        return $"UPDATE {_deliveries} SET lease_owner = @owner, lease_until = @until, lease_token = lease_token + 1 "
+        return $"UPDATE {_deliveries} SET lease_owner = @owner, lease_until = @until, next_attempt_at = @until, lease_token = lease_token + 1 "
             + $"WHERE seq IN (SELECT d.seq FROM {_deliveries} d WHERE {Due}{order} ORDER BY d.next_attempt_at, d.seq LIMIT @limit) "
             + "RETURNING seq, message_id, endpoint_id, attempt_count, lease_token";
     }

@@ -61,6 +61,8 @@ public sealed class WebhookDeliveryOptionsTests
     [InlineData("Schedule")]
     [InlineData("Network")]
     [InlineData("CircuitBreaker")]
+    [InlineData("Retention")]
+    [InlineData("RetentionInterval")]
     public void Validate_BadOptions_Fail(string problem)
     {
         var services = new ServiceCollection();
@@ -76,6 +78,12 @@ public sealed class WebhookDeliveryOptionsTests
                     break;
                 case "CircuitBreaker":
                     o.CircuitBreaker.FailureRatio = 2;
+                    break;
+                case "Retention":
+                    o.RetentionPeriod = TimeSpan.Zero;
+                    break;
+                case "RetentionInterval":
+                    o.RetentionCleanupInterval = TimeSpan.Zero;
                     break;
                 default:
                     o.Ssrf.AllowedNetworks.Add("not-a-network");

@@ -115,6 +115,77 @@ public sealed class RedisWebhookStoreTests(RedisServerFixture redis) : IAsyncLif
     }
 
     [Fact]
+    public async Task Record_AcknowledgedEntries_StreamTrimmedButPendingAndUnreadKept()
+    {
+        var prefix = "t" + Guid.NewGuid().ToString("N")[..8];
+        await using var store = NewStore(prefix);
+        for (var i = 0; i < 400; i++)
+        {
+            await store.EnqueueAsync(Message("msg_" + i), ["ep_1"], null, CancellationToken.None);
+        }
+
+        // The oldest entries stay pending with a slow worker while later ones are delivered: nothing may be trimmed past them.
+        var slow = await store.ClaimAsync("slow", 5, Now, TimeSpan.FromMinutes(1), CancellationToken.None);
+        var fast = await store.ClaimAsync("fast", 300, Now, TimeSpan.FromMinutes(1), CancellationToken.None);
+        await store.RecordAsync([.. fast.Select(d => Succeeded(d))], Now, CancellationToken.None);
+        var unread = await store.ClaimAsync("fast", 200, Now, TimeSpan.FromMinutes(1), CancellationToken.None);
+        Assert.Equal(95, unread.Count);
+        await store.RecordAsync([.. slow.Select(d => Succeeded(d))], Now, CancellationToken.None);
+        Assert.Equal(5, (await store.ListAttemptsAsync("ep_1", null, 1000, CancellationToken.None)).Count(a => slow.Any(d => d.Message.Id == a.MessageId)));
+
+        using var connection = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(redis.ConnectionString);
+        var db = connection.GetDatabase();
+        var before = (long)await db.ExecuteAsync("XLEN", "{" + prefix + "}:stream");
+        Assert.InRange(before, 95, 400 - 305 + 100);
+
+        await store.RecordAsync([.. unread.Select(d => Succeeded(d))], Now, CancellationToken.None);
+        Assert.Empty(await store.ClaimAsync("x", 10, Now, TimeSpan.Zero, CancellationToken.None));
+        Assert.InRange((long)await db.ExecuteAsync("XLEN", "{" + prefix + "}:stream"), 0, 100);
+    }
+
+    [Fact]
+    public async Task Record_BatchOfTwoConsumers_EachRecordedUnderItsOwnLease()
+    {
+        await _store.EnqueueAsync(Message("msg_a"), ["ep_1"], null, CancellationToken.None);
+        await _store.EnqueueAsync(Message("msg_b"), ["ep_1"], null, CancellationToken.None);
+        var first = Assert.Single(await _store.ClaimAsync("w1", 1, Now, TimeSpan.FromMinutes(1), CancellationToken.None));
+        var second = Assert.Single(await _store.ClaimAsync("w2", 1, Now, TimeSpan.FromMinutes(1), CancellationToken.None));
+
+        // The same entry recorded under a lease it never held is dropped; its own lease's result is kept.
+        await _store.RecordAsync([Succeeded(first), Succeeded(second), Succeeded(first with { LeaseToken = "w2" }) with { State = WebhookDeliveryState.Failed }], Now, CancellationToken.None);
+
+        Assert.Empty(await _store.ClaimAsync("x", 10, Now, TimeSpan.Zero, CancellationToken.None));
+        Assert.Equal(0, await _store.RecoverAsync("ep_1", Now.AddDays(-1), Now, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Claim_StoredMessage_RoundTripsEveryFieldAndReadsEarlierJsonFormat()
+    {
+        var prefix = "t" + Guid.NewGuid().ToString("N")[..8];
+        await using var store = NewStore(prefix);
+        var message = new WebhookMessage("msg_k", "room.créé", Encoding.UTF8.GetBytes("{\"é\":[1,2]}"), Now.AddMilliseconds(7), "room_1");
+        await store.EnqueueAsync(message, ["ep_1"], null, CancellationToken.None);
+
+        // A message stored by an earlier version, as JSON with a base64 payload.
+        using var connection = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(redis.ConnectionString);
+        var db = connection.GetDatabase();
+        await db.HashSetAsync("{" + prefix + "}:messages", "msg_old", "{\"type\":\"a.b\",\"payload\":\"" + Convert.ToBase64String(Encoding.UTF8.GetBytes("{\"old\":1}")) + "\",\"createdAt\":1800000000000,\"orderingKey\":null}");
+        await db.ExecuteAsync("XADD", "{" + prefix + "}:stream", "*", "m", "msg_old", "e", "ep_2", "a", "0", "c", "1800000000000");
+
+        var claimed = await store.ClaimAsync("w", 10, Now, TimeSpan.FromMinutes(1), CancellationToken.None);
+
+        var read = Assert.Single(claimed, d => d.Message.Id == "msg_k").Message;
+        Assert.Equal(message.EventType, read.EventType);
+        Assert.Equal(message.Payload.ToArray(), read.Payload.ToArray());
+        Assert.Equal(message.CreatedAt, read.CreatedAt);
+        Assert.Equal("room_1", read.OrderingKey);
+        var old = Assert.Single(claimed, d => d.Message.Id == "msg_old").Message;
+        Assert.Equal("{\"old\":1}", Encoding.UTF8.GetString(old.Payload.Span));
+        Assert.Equal(Now, old.CreatedAt);
+        Assert.Null(old.OrderingKey);
+    }
+
+    [Fact]
     public async Task Endpoints_CrudRoundTrip()
     {
         var endpoint = new WebhookEndpoint
@@ -141,6 +212,8 @@ public sealed class RedisWebhookStoreTests(RedisServerFixture redis) : IAsyncLif
     }
 
     internal RedisWebhookStore NewStore(string prefix) => new(new RedisWebhookStoreOptions { Configuration = redis.ConnectionString, KeyPrefix = prefix });
+
+    private static WebhookDeliveryResult Succeeded(WebhookDelivery d) => new(d, WebhookDeliveryState.Succeeded, null, Attempt(d, WebhookAttemptOutcome.Succeeded));
 
     private static WebhookMessage Message(string id) => new(id, "a.b", Encoding.UTF8.GetBytes("{\"x\":1}"), Now, null);
 

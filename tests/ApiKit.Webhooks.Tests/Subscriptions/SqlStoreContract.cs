@@ -170,6 +170,34 @@ public abstract class SqlStoreContract
         Assert.False(await store.UpdateAsync(endpoint, CancellationToken.None));
     }
 
+    [Fact]
+    public async Task Purge_DeliveredBeforeCutoff_RemovedWithAttemptsAndMessageWhilePendingAndDeadLettersStay()
+    {
+        var store = await CreateStoreAsync();
+        foreach (var id in new[] { "msg_ok", "msg_dead", "msg_later" })
+        {
+            await store.EnqueueAsync(Message(id), ["ep_1"], null, CancellationToken.None);
+        }
+
+        var claimed = await store.ClaimAsync("w", 10, Now, TimeSpan.FromSeconds(30), CancellationToken.None);
+        await store.RecordAsync(
+        [
+            new WebhookDeliveryResult(claimed.Single(c => c.Message.Id == "msg_ok"), WebhookDeliveryState.Succeeded, null, Attempt("msg_ok", 1)),
+            new WebhookDeliveryResult(claimed.Single(c => c.Message.Id == "msg_dead"), WebhookDeliveryState.Failed, null, Attempt("msg_dead", 1)),
+            new WebhookDeliveryResult(claimed.Single(c => c.Message.Id == "msg_later"), WebhookDeliveryState.Pending, Now.AddHours(1), Attempt("msg_later", 1)),
+        ], Now, CancellationToken.None);
+
+        Assert.Equal((0, 0, 0), await store.PurgeAsync(Now));
+        Assert.Equal((1, 1, 1), await store.PurgeAsync(Now.AddMilliseconds(1)));
+
+        Assert.Empty(await store.ListAttemptsAsync("ep_1", "msg_ok", 10, CancellationToken.None));
+        Assert.Single(await store.ListAttemptsAsync("ep_1", "msg_dead", 10, CancellationToken.None));
+        Assert.Single(await store.ListAttemptsAsync("ep_1", "msg_later", 10, CancellationToken.None));
+        Assert.False(await store.RedeliverAsync("ep_1", "msg_ok", Now, CancellationToken.None));
+        Assert.Equal(1, await store.RecoverAsync("ep_1", Now.AddMinutes(-1), Now, CancellationToken.None));
+        Assert.Equal(["msg_dead", "msg_later"], (await store.ClaimAsync("w", 10, Now.AddHours(1), TimeSpan.FromSeconds(30), CancellationToken.None)).Select(c => c.Message.Id).Order(StringComparer.Ordinal));
+    }
+
     protected async Task<SqlWebhookStore> CreateStoreAsync(bool ordered = false)
     {
         var store = new SqlWebhookStore(new SqlWebhookStoreOptions { ConnectionFactory = NewConnection, Dialect = Dialect, TablePrefix = Prefix }) { Ordered = ordered };
