@@ -68,14 +68,21 @@ internal sealed class KeyedTable<TKey>
             var t = Volatile.Read(ref tags[i]);
             if (t == tag)
             {
+                // A reference key is read before the gate as a filter (a racy read: a wrong "no" only sends the caller
+                // to the locked path; value keys skip it, a torn struct must not reach a comparer) and, with the gate's
+                // read-first entry, so that both ends of the 64-byte slot, which usually straddles two cache lines,
+                // load in parallel rather than one after the locked instruction.
                 ref var slot = ref Slots[i];
-                slot.Gate.Enter();
-                if (tags[i] == tag && KeyEquals(slot.Key, key))
+                if (typeof(TKey).IsValueType || (slot.Key is { } stored && KeyEquals(stored, key)))
                 {
-                    return i;
-                }
+                    slot.Gate.EnterReadFirst();
+                    if (tags[i] == tag && KeyEquals(slot.Key, key))
+                    {
+                        return i;
+                    }
 
-                slot.Gate.Exit();
+                    slot.Gate.Exit();
+                }
             }
             else if (t == Empty)
             {
