@@ -20,7 +20,7 @@ internal sealed class KeyedLimitStore<TKey> : IDisposable
     private readonly ITimer? _evictionTimer;
     private volatile KeyedTable<TKey> _table;
 
-    // Both under _sync. _used counts live slots and tombstones of the current table: tombstones lengthen probes
+    // Both under _sync. _used counts live and tombstone buckets of the current table: tombstones lengthen probes
     // like live keys until a rehash drops them.
     private int _count;
     private int _used;
@@ -56,7 +56,7 @@ internal sealed class KeyedLimitStore<TKey> : IDisposable
 
     public int Count => Volatile.Read(ref _count);
 
-    /// <summary>Gets the current table's number of slots (for tests of growth and shrinking).</summary>
+    /// <summary>Gets the current table's number of buckets (for tests of growth and shrinking).</summary>
     internal int Capacity => _table.Capacity;
 
     /// <summary>Finds or adds the key's slot, holding nothing on return; see <see cref="KeyedEntry{TKey}.TryEnter"/>.</summary>
@@ -135,7 +135,7 @@ internal sealed class KeyedLimitStore<TKey> : IDisposable
                 // A rehash between chunks renumbers the slots; the sweep goes on in the new table, and whatever it
                 // skips is at rest again at the next tick.
                 var table = _table;
-                if (start >= table.Capacity)
+                if (start >= table.HandedOut)
                 {
                     if (table.Capacity > MinCapacity && _count < table.Capacity / 8)
                     {
@@ -145,15 +145,15 @@ internal sealed class KeyedLimitStore<TKey> : IDisposable
                     return removed;
                 }
 
-                var end = Math.Min(table.Capacity, start + EvictionChunk);
+                var end = Math.Min(table.HandedOut, start + EvictionChunk);
                 for (var i = start; i < end; i++)
                 {
-                    if (table.Tags[i] >= 0)
+                    ref var slot = ref table.Slots[i];
+                    if (slot.Tag >= 0)
                     {
                         continue;
                     }
 
-                    ref var slot = ref table.Slots[i];
                     slot.Gate.Enter();
                     if (LimitMath.IsAtRest(Parameters, slot.State, now))
                     {
@@ -191,8 +191,8 @@ internal sealed class KeyedLimitStore<TKey> : IDisposable
                 return table;
             }
 
-            // At most 80 % of the slots used (live or tombstone), so every probe ends at an empty slot.
-            if (_used + 1 > table.Capacity - (table.Capacity / 5))
+            // Room for one more bucket (live or tombstone) means room for one more live slot too.
+            if (_used + 1 > KeyedTable<TKey>.MaxUsed(table.Capacity))
             {
                 table = Rehash(_count + 1 > table.Capacity / 5 * 2 ? table.Capacity * 2 : table.Capacity);
             }
@@ -209,26 +209,25 @@ internal sealed class KeyedLimitStore<TKey> : IDisposable
     }
 
     /// <summary>
-    /// Under the lock: copies every live slot into a new table of <paramref name="capacity"/> slots and publishes it.
-    /// Each old slot is copied under its gate and made a tombstone, so a decision on the old table either lands before
+    /// Under the lock: copies every live slot, in slot order, into a new table of <paramref name="capacity"/> buckets and
+    /// publishes it. Each old slot is copied under its gate and loses its tag, so a decision on the old table either lands before
     /// the copy or fails its check under the gate and looks again (and waits for the lock until the new table is out).
     /// </summary>
     private KeyedTable<TKey> Rehash(int capacity)
     {
         var old = _table;
         var fresh = new KeyedTable<TKey>(capacity, _comparer);
-        for (var i = 0; i < old.Capacity; i++)
+        for (var i = 0; i < old.HandedOut; i++)
         {
-            var tag = old.Tags[i];
-            if (tag >= 0)
+            ref var slot = ref old.Slots[i];
+            if (slot.Tag >= 0)
             {
                 continue;
             }
 
-            ref var slot = ref old.Slots[i];
             slot.Gate.Enter();
-            fresh.Place(slot, tag);
-            Volatile.Write(ref old.Tags[i], KeyedTable<TKey>.Tombstone);
+            fresh.Place(slot);
+            slot.Tag = 0;
             slot.Gate.Exit();
         }
 

@@ -3,8 +3,9 @@ using System.Numerics;
 namespace ApiKit.RateLimiting;
 
 /// <summary>
-/// One key's slot: the key, its state and the gate that guards both, inline in the table's array, so a decision on a
-/// known key reads one slot (64 bytes) besides the table's tags, instead of a dictionary node and a separate entry.
+/// One key's slot: the key, its state, the gate that guards them and the key's tag, inline in the table's dense array
+/// (64 bytes), so a decision on a known key reads one slot besides the bucket that points to it, instead of a
+/// dictionary node and a separate entry.
 /// </summary>
 internal struct KeyedSlot<TKey>
 {
@@ -12,48 +13,64 @@ internal struct KeyedSlot<TKey>
 
     public LimitState State;
 
-    /// <summary>Guards <see cref="Key"/>, <see cref="State"/> and the slot's tag.</summary>
+    /// <summary>Guards <see cref="Key"/>, <see cref="State"/> and <see cref="Tag"/>.</summary>
     public SpinGate Gate;
+
+    /// <summary>The key's tag while the slot is live (always negative), 0 once it is free.</summary>
+    public int Tag;
 }
 
 /// <summary>
-/// One generation of a <see cref="KeyedLimitStore{TKey}"/>'s open-addressing table (linear probing, power-of-two
-/// capacity). <see cref="Tags"/> holds, per slot, <see cref="Empty"/>, <see cref="Tombstone"/> or the key's hash
-/// with the sign bit set (live): probing reads only this compact array, and the one slot whose tag matches is the
-/// only other memory a hit touches.
+/// One generation of a <see cref="KeyedLimitStore{TKey}"/>'s table. <see cref="Buckets"/> is an open-addressing array
+/// (linear probing, power-of-two capacity) of 8-byte words, each empty, a tombstone, or a live key's tag (its hash
+/// with the sign bit set) with the index of its slot; <see cref="Slots"/> is dense and filled in insertion order, so
+/// keys first seen together sit together (as the BCL dictionary's entries do), and probing reads only the compact
+/// buckets: a hit touches one bucket and one slot.
 /// </summary>
 /// <remarks>
-/// Tags change only under the store's lock and the slot's gate; a reader probes without any lock, enters the gate of
-/// the slot whose tag matches, and trusts the slot only if, under the gate, the tag is still live and the key equal.
-/// A slot that is evicted, or moved to a newer table, is made a tombstone under its gate, so a reader that found it
-/// before looks again and no decision is committed into a state that is being forgotten.
+/// Buckets and tags change only under the store's lock, tags and slot contents also only under the slot's gate; a
+/// reader probes without any lock, enters the gate of the slot a matching bucket points to, and trusts the slot only
+/// if, under the gate, its tag and key are still the ones looked for. A slot that is evicted, or moved to a newer
+/// table, loses its tag under its gate, so a reader that found it before looks again and no decision is committed into
+/// a state that is being forgotten.
 /// </remarks>
 internal sealed class KeyedTable<TKey>
     where TKey : notnull
 {
-    public const int Empty = 0;
-    public const int Tombstone = 1;
+    private const long EmptyBucket = 0;
+    private const long TombstoneBucket = 1;
 
+    public readonly long[] Buckets;
     public readonly KeyedSlot<TKey>[] Slots;
-    public readonly int[] Tags;
     private readonly int _mask;
     private readonly int _shift;
     private readonly IEqualityComparer<TKey>? _comparer;
 
+    // Under the store's lock: slots handed out so far (live or freed), and freed slots to hand out again first.
+    private readonly Stack<int> _free = new();
+    private int _next;
+
     public KeyedTable(int capacity, IEqualityComparer<TKey>? comparer)
     {
-        Slots = new KeyedSlot<TKey>[capacity];
-        Tags = new int[capacity];
+        Buckets = new long[capacity];
+        Slots = new KeyedSlot<TKey>[MaxUsed(capacity)];
         _mask = capacity - 1;
         _shift = 32 - BitOperations.Log2((uint)capacity);
         _comparer = comparer;
     }
 
-    public int Capacity => Tags.Length;
+    /// <summary>Gets the number of buckets.</summary>
+    public int Capacity => Buckets.Length;
+
+    /// <summary>Gets how many slots were handed out (live or freed since); live slots are all below it.</summary>
+    public int HandedOut => _next;
+
+    /// <summary>At most 80 % of the buckets used (live or tombstone), so every probe ends at an empty bucket.</summary>
+    public static int MaxUsed(int capacity) => capacity - (capacity / 5);
 
     /// <summary>
     /// The key's tag: its hash from the comparer (for strings, the runtime's randomized hash, so an attacker cannot
-    /// choose keys that collide) with the sign bit set, which keeps it apart from <see cref="Empty"/> and <see cref="Tombstone"/>.
+    /// choose keys that collide) with the sign bit set, which keeps live buckets and slots apart from free ones.
     /// </summary>
     public static int TagOf(TKey key, IEqualityComparer<TKey>? comparer) =>
         (typeof(TKey).IsValueType && comparer is null ? EqualityComparer<TKey>.Default.GetHashCode(key) : comparer!.GetHashCode(key)) | int.MinValue;
@@ -61,32 +78,35 @@ internal sealed class KeyedTable<TKey>
     /// <summary>Finds the key and enters its slot's gate; returns the slot's index, or -1 (no gate held) when absent.</summary>
     public int TryEnter(TKey key, int tag)
     {
-        var tags = Tags;
+        var buckets = Buckets;
         var i = Home(tag);
         while (true)
         {
-            var t = Volatile.Read(ref tags[i]);
-            if (t == tag)
+            var bucket = Volatile.Read(ref buckets[i]);
+            if (bucket == EmptyBucket)
             {
+                return -1;
+            }
+
+            if ((int)(bucket >> 32) == tag)
+            {
+                var index = (int)bucket;
+                ref var slot = ref Slots[index];
+
                 // A reference key is read before the gate as a filter (a racy read: a wrong "no" only sends the caller
                 // to the locked path; value keys skip it, a torn struct must not reach a comparer) and, with the gate's
                 // read-first entry, so that both ends of the 64-byte slot, which usually straddles two cache lines,
                 // load in parallel rather than one after the locked instruction.
-                ref var slot = ref Slots[i];
                 if (typeof(TKey).IsValueType || (slot.Key is { } stored && KeyEquals(stored, key)))
                 {
                     slot.Gate.EnterReadFirst();
-                    if (tags[i] == tag && KeyEquals(slot.Key, key))
+                    if (slot.Tag == tag && KeyEquals(slot.Key, key))
                     {
-                        return i;
+                        return index;
                     }
 
                     slot.Gate.Exit();
                 }
-            }
-            else if (t == Empty)
-            {
-                return -1;
             }
 
             i = (i + 1) & _mask;
@@ -98,7 +118,7 @@ internal sealed class KeyedTable<TKey>
     {
         ref var slot = ref Slots[index];
         slot.Gate.Enter();
-        if (Tags[index] < 0 && KeyEquals(slot.Key, key))
+        if (slot.Tag < 0 && KeyEquals(slot.Key, key))
         {
             return true;
         }
@@ -108,47 +128,65 @@ internal sealed class KeyedTable<TKey>
     }
 
     /// <summary>
-    /// Under the store's lock, for a key known to be absent: takes the first free slot of its probe sequence with a fresh
-    /// state and returns its index with the gate held; <paramref name="tookEmpty"/> tells whether it was never used before.
+    /// Under the store's lock, for a key known to be absent and with room for it: takes a slot with a fresh state and
+    /// the first free bucket of the key's probe sequence, and returns the slot's index with its gate held;
+    /// <paramref name="tookEmpty"/> tells whether the bucket was never used before.
     /// </summary>
     public int InsertAndEnter(TKey key, int tag, out bool tookEmpty)
     {
-        var i = Home(tag);
-        while (Tags[i] < 0)
-        {
-            i = (i + 1) & _mask;
-        }
-
-        tookEmpty = Tags[i] == Empty;
-        ref var slot = ref Slots[i];
+        var index = _free.Count > 0 ? _free.Pop() : _next++;
+        ref var slot = ref Slots[index];
         slot.Gate.Enter();
         slot.Key = key;
         slot.State = default;
-        Volatile.Write(ref Tags[i], tag);
-        return i;
-    }
+        slot.Tag = tag;
 
-    /// <summary>Under the store's lock, for a slot known to be live: forgets it (its gate must be held).</summary>
-    public void Remove(int index)
-    {
-        Volatile.Write(ref Tags[index], Tombstone);
-        Slots[index].Key = default!;
-        Slots[index].State = default;
-    }
-
-    /// <summary>Copies a slot into this table while it is not yet published (no reader can see it, so no gate).</summary>
-    public void Place(in KeyedSlot<TKey> from, int tag)
-    {
         var i = Home(tag);
-        while (Tags[i] != Empty)
+        while (Buckets[i] < 0)
         {
             i = (i + 1) & _mask;
         }
 
-        Slots[i].Key = from.Key;
-        Slots[i].State = from.State;
-        Tags[i] = tag;
+        tookEmpty = Buckets[i] == EmptyBucket;
+        Volatile.Write(ref Buckets[i], Pack(tag, index));
+        return index;
     }
+
+    /// <summary>Under the store's lock and the slot's gate, for a live slot: forgets it and frees its bucket and slot.</summary>
+    public void Remove(int index)
+    {
+        ref var slot = ref Slots[index];
+        var packed = Pack(slot.Tag, index);
+        var i = Home(slot.Tag);
+        while (Buckets[i] != packed)
+        {
+            i = (i + 1) & _mask;
+        }
+
+        Volatile.Write(ref Buckets[i], TombstoneBucket);
+        slot.Tag = 0;
+        slot.Key = default!;
+        slot.State = default;
+        _free.Push(index);
+    }
+
+    /// <summary>Copies a live slot into this table while it is not yet published (no reader can see it, so no gate).</summary>
+    public void Place(in KeyedSlot<TKey> from)
+    {
+        var index = _next++;
+        Slots[index].Key = from.Key;
+        Slots[index].State = from.State;
+        Slots[index].Tag = from.Tag;
+        var i = Home(from.Tag);
+        while (Buckets[i] != EmptyBucket)
+        {
+            i = (i + 1) & _mask;
+        }
+
+        Buckets[i] = Pack(from.Tag, index);
+    }
+
+    private static long Pack(int tag, int index) => ((long)tag << 32) | (uint)index;
 
     // Fibonacci hashing: the top bits of the product depend on every bit of the tag, so keys whose hashes differ only
     // in high bits (or are sequential integers) still spread over the whole table.
