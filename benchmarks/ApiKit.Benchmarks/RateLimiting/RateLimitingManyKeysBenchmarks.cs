@@ -7,8 +7,8 @@ namespace ApiKit.Benchmarks.RateLimiting;
 /// <summary>
 /// 100,000 keys, every key already tracked, token buckets: <see cref="PartitionedRateLimiter.Create{TResource, TPartitionKey}"/>
 /// with BCL token buckets (the baseline) against ApiKit's keyed limiter. Each invocation decides once for every key,
-/// in creation order (<c>Sequential</c>: neighbouring keys, dictionary nodes and states were allocated next to each
-/// other, so memory is walked in order) or in a fixed-seed random order (<c>Shuffled</c>: what traffic from many
+/// in creation order (<c>Sequential</c>: neighbouring keys, and the BCL's dictionary entries and limiters as well as
+/// ApiKit's slots, were created next to each other, so memory is walked in order; only hash-placed buckets are random) or in a fixed-seed random order (<c>Shuffled</c>: what traffic from many
 /// clients looks like, every decision a cache miss); both limiters see the same order.
 /// </summary>
 [Config(typeof(RateLimitingBenchmarkConfig))]

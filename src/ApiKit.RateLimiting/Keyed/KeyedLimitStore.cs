@@ -1,18 +1,29 @@
-using System.Collections.Concurrent;
-
 namespace ApiKit.RateLimiting;
 
 /// <summary>
-/// The states of one rule for many keys: a <see cref="ConcurrentDictionary{TKey, TValue}"/> of small entries, each
-/// updated under its own lock. Looking up an existing key and deciding allocates nothing. A timer evicts entries that
-/// are at rest (a full bucket, an expired window): forgetting them changes no future decision.
+/// The states of one rule for many keys, in a <see cref="KeyedTable{TKey}"/>: an open-addressing table whose slots
+/// hold the key, the state and the state's gate inline. Looking up an existing key takes no lock and allocates nothing;
+/// inserting a key, growing the table and evicting take the store's lock. A timer evicts entries that are at rest (a
+/// full bucket, an expired window): forgetting them changes no future decision.
 /// </summary>
 internal sealed class KeyedLimitStore<TKey> : IDisposable
     where TKey : notnull
 {
+    private const int MinCapacity = 16;
+
+    // Eviction releases the lock between chunks so inserting new keys waits for a chunk, not for the whole sweep.
+    private const int EvictionChunk = 4096;
+
     private static long _nextOrdinal;
-    private readonly ConcurrentDictionary<TKey, LimitEntry> _entries;
+    private readonly Lock _sync = new();
+    private readonly IEqualityComparer<TKey>? _comparer;
     private readonly ITimer? _evictionTimer;
+    private volatile KeyedTable<TKey> _table;
+
+    // Both under _sync. _used counts live and tombstone buckets of the current table: tombstones lengthen probes
+    // like live keys until a rehash drops them.
+    private int _count;
+    private int _used;
 
     public KeyedLimitStore(RateLimitRule rule, RateLimitClock clock, TimeSpan evictionInterval, IEqualityComparer<TKey>? comparer = null)
     {
@@ -20,7 +31,12 @@ internal sealed class KeyedLimitStore<TKey> : IDisposable
         Parameters = rule.ToParameters();
         Clock = clock;
         Ordinal = Interlocked.Increment(ref _nextOrdinal);
-        _entries = new ConcurrentDictionary<TKey, LimitEntry>(comparer);
+
+        // Value types without a comparer use EqualityComparer<TKey>.Default directly, which the JIT devirtualizes.
+        _comparer = typeof(TKey).IsValueType && (comparer is null || ReferenceEquals(comparer, EqualityComparer<TKey>.Default))
+            ? null
+            : comparer ?? EqualityComparer<TKey>.Default;
+        _table = new KeyedTable<TKey>(MinCapacity, _comparer);
         if (evictionInterval > TimeSpan.Zero && evictionInterval != Timeout.InfiniteTimeSpan)
         {
             // A weak reference would be nicer for abandoned stores; owners dispose the store instead.
@@ -35,40 +51,55 @@ internal sealed class KeyedLimitStore<TKey> : IDisposable
 
     public RateLimitClock Clock { get; }
 
-    /// <summary>Gets a process-wide order; locks of several stores are always taken in ascending ordinal.</summary>
+    /// <summary>Gets a process-wide order; gates of several stores are always taken in ascending ordinal.</summary>
     public long Ordinal { get; }
 
-    public int Count => _entries.Count;
+    public int Count => Volatile.Read(ref _count);
 
-    public LimitEntry GetEntry(TKey key) =>
-        _entries.TryGetValue(key, out var entry) ? entry : _entries.GetOrAdd(key, static _ => new LimitEntry());
+    /// <summary>Gets the current table's number of buckets (for tests of growth and shrinking).</summary>
+    internal int Capacity => _table.Capacity;
+
+    /// <summary>Finds or adds the key's slot, holding nothing on return; see <see cref="KeyedEntry{TKey}.TryEnter"/>.</summary>
+    public KeyedEntry<TKey> GetEntry(TKey key)
+    {
+        var table = Enter(key, out var index);
+        table.Slots[index].Gate.Exit();
+        return new KeyedEntry<TKey>(table, index);
+    }
 
     /// <summary>Decides and, when allowed (and not delayed, unless <paramref name="allowDelay"/>), commits, for one key.</summary>
     public LimitDecision Decide(TKey key, long cost, long now, bool allowDelay)
     {
-        while (true)
+        var table = Enter(key, out var index);
+        ref var slot = ref table.Slots[index];
+        try
         {
-            var entry = GetEntry(key);
-            entry.Gate.Enter();
-            try
+            var decision = LimitMath.Decide(Parameters, slot.State, now, cost, out var next);
+            if (decision.Allowed && (allowDelay || decision.DelayMicros == 0))
             {
-                if (entry.Evicted)
-                {
-                    continue;
-                }
-
-                var decision = LimitMath.Decide(Parameters, entry.State, now, cost, out var next);
-                if (decision.Allowed && (allowDelay || decision.DelayMicros == 0))
-                {
-                    LimitMath.Commit(Parameters, ref entry.State, next, now, cost);
-                }
-
-                return decision;
+                LimitMath.Commit(Parameters, ref slot.State, next, now, cost);
             }
-            finally
-            {
-                entry.Gate.Exit();
-            }
+
+            return decision;
+        }
+        finally
+        {
+            slot.Gate.Exit();
+        }
+    }
+
+    /// <summary>Decides a zero-cost request without committing anything: what the key has left.</summary>
+    public LimitDecision Peek(TKey key, long now)
+    {
+        var table = Enter(key, out var index);
+        ref var slot = ref table.Slots[index];
+        try
+        {
+            return LimitMath.Decide(Parameters, slot.State, now, 0, out _);
+        }
+        finally
+        {
+            slot.Gate.Exit();
         }
     }
 
@@ -78,53 +109,142 @@ internal sealed class KeyedLimitStore<TKey> : IDisposable
     /// </summary>
     public DecisionLease? TryAdmit(TKey key, long cost, long now)
     {
-        while (true)
+        var table = Enter(key, out var index);
+        ref var slot = ref table.Slots[index];
+        try
         {
-            var entry = GetEntry(key);
-            entry.Gate.Enter();
-            try
-            {
-                if (entry.Evicted)
-                {
-                    continue;
-                }
-
-                return LimitMath.TryAdmit(Parameters, ref entry.State, now, cost)
-                    ? DecisionLease.RentAdmitted(Parameters, entry.State, now)
-                    : null;
-            }
-            finally
-            {
-                entry.Gate.Exit();
-            }
+            return LimitMath.TryAdmit(Parameters, ref slot.State, now, cost)
+                ? DecisionLease.RentAdmitted(Parameters, slot.State, now)
+                : null;
+        }
+        finally
+        {
+            slot.Gate.Exit();
         }
     }
 
-    /// <summary>Removes every entry at rest; returns how many were removed.</summary>
+    /// <summary>Removes every entry at rest, then shrinks the table if it is mostly empty; returns how many were removed.</summary>
     public int Evict()
     {
         var now = Clock.NowMicros();
         var removed = 0;
-        foreach (var pair in _entries)
+        for (var start = 0; ; start += EvictionChunk)
         {
-            var entry = pair.Value;
-            entry.Gate.Enter();
-            try
+            lock (_sync)
             {
-                if (!entry.Evicted && LimitMath.IsAtRest(Parameters, entry.State, now) && _entries.TryRemove(pair))
+                // A rehash between chunks renumbers the slots; the sweep goes on in the new table, and whatever it
+                // skips is at rest again at the next tick.
+                var table = _table;
+                if (start >= table.HandedOut)
                 {
-                    entry.Evicted = true;
-                    removed++;
+                    if (table.Capacity > MinCapacity && _count < table.Capacity / 8)
+                    {
+                        Rehash(CapacityFor(_count));
+                    }
+
+                    return removed;
+                }
+
+                var end = Math.Min(table.HandedOut, start + EvictionChunk);
+                for (var i = start; i < end; i++)
+                {
+                    ref var slot = ref table.Slots[i];
+                    if (slot.Tag >= 0)
+                    {
+                        continue;
+                    }
+
+                    slot.Gate.Enter();
+                    if (LimitMath.IsAtRest(Parameters, slot.State, now))
+                    {
+                        table.Remove(i);
+                        _count--;
+                        removed++;
+                    }
+
+                    slot.Gate.Exit();
                 }
             }
-            finally
-            {
-                entry.Gate.Exit();
-            }
         }
-
-        return removed;
     }
 
     public void Dispose() => _evictionTimer?.Dispose();
+
+    /// <summary>Returns the table whose slot <paramref name="index"/> holds the key, with the slot's gate held.</summary>
+    private KeyedTable<TKey> Enter(TKey key, out int index)
+    {
+        var table = _table;
+        var tag = KeyedTable<TKey>.TagOf(key, _comparer);
+        index = table.TryEnter(key, tag);
+        return index >= 0 ? table : EnterSlow(key, tag, out index);
+    }
+
+    private KeyedTable<TKey> EnterSlow(TKey key, int tag, out int index)
+    {
+        lock (_sync)
+        {
+            // Absent from the table read before the lock, or moved by a rehash since: look in the current one.
+            var table = _table;
+            index = table.TryEnter(key, tag);
+            if (index >= 0)
+            {
+                return table;
+            }
+
+            // Room for one more bucket (live or tombstone) means room for one more live slot too.
+            if (_used + 1 > KeyedTable<TKey>.MaxUsed(table.Capacity))
+            {
+                table = Rehash(_count + 1 > table.Capacity / 5 * 2 ? table.Capacity * 2 : table.Capacity);
+            }
+
+            index = table.InsertAndEnter(key, tag, out var tookEmpty);
+            _count++;
+            if (tookEmpty)
+            {
+                _used++;
+            }
+
+            return table;
+        }
+    }
+
+    /// <summary>
+    /// Under the lock: copies every live slot, in slot order, into a new table of <paramref name="capacity"/> buckets and
+    /// publishes it. Each old slot is copied under its gate and loses its tag, so a decision on the old table either lands before
+    /// the copy or fails its check under the gate and looks again (and waits for the lock until the new table is out).
+    /// </summary>
+    private KeyedTable<TKey> Rehash(int capacity)
+    {
+        var old = _table;
+        var fresh = new KeyedTable<TKey>(capacity, _comparer);
+        for (var i = 0; i < old.HandedOut; i++)
+        {
+            ref var slot = ref old.Slots[i];
+            if (slot.Tag >= 0)
+            {
+                continue;
+            }
+
+            slot.Gate.Enter();
+            fresh.Place(slot);
+            slot.Tag = 0;
+            slot.Gate.Exit();
+        }
+
+        _used = _count;
+        _table = fresh;
+        return fresh;
+    }
+
+    /// <summary>The smallest capacity that holds <paramref name="count"/> keys at no more than 40 % load.</summary>
+    private static int CapacityFor(int count)
+    {
+        var capacity = MinCapacity;
+        while (count > capacity / 5 * 2)
+        {
+            capacity *= 2;
+        }
+
+        return capacity;
+    }
 }

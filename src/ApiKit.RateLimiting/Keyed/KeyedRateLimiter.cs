@@ -20,18 +20,7 @@ internal sealed class KeyedRateLimiter<TKey> : PartitionedRateLimiter<TKey>
 
     public override RateLimiterStatistics? GetStatistics(TKey resource)
     {
-        var entry = _store.GetEntry(resource);
-        LimitDecision decision;
-        entry.Gate.Enter();
-        try
-        {
-            decision = LimitMath.Decide(_store.Parameters, entry.State, _store.Clock.NowMicros(), 0, out _);
-        }
-        finally
-        {
-            entry.Gate.Exit();
-        }
-
+        var decision = _store.Peek(resource, _store.Clock.NowMicros());
         return new RateLimiterStatistics
         {
             // No lease totals: a counter shared by every key would be the one contended cache line the store avoids.

@@ -11,38 +11,40 @@ internal static class InMemoryPolicyEvaluator
     {
         var limits = evaluation.Policy.Limits;
         var keys = evaluation.Keys;
-        var entries = new LimitEntry?[limits.Length];
+        var entries = new KeyedEntry<string>[limits.Length];
         var next = new LimitState[limits.Length];
         while (true)
         {
             for (var i = 0; i < limits.Length; i++)
             {
-                entries[i] = keys[i] is { } key ? limits[i].Store.GetEntry(key) : null;
+                entries[i] = keys[i] is { } key ? limits[i].Store.GetEntry(key) : default;
             }
 
             var locked = 0;
             try
             {
-                var evicted = false;
+                // A slot that no longer holds its key (evicted, or moved by a growing table) was not entered: release
+                // the others and look every key up again.
+                var stale = false;
                 for (; locked < entries.Length; locked++)
                 {
-                    if (entries[locked] is { } entry)
+                    if (keys[locked] is { } key && !entries[locked].TryEnter(key))
                     {
-                        entry.Gate.Enter();
-                        evicted |= entry.Evicted;
+                        stale = true;
+                        break;
                     }
                 }
 
-                if (evicted)
+                if (stale)
                 {
                     continue;
                 }
 
                 for (var i = 0; i < limits.Length; i++)
                 {
-                    if (entries[i] is { } entry)
+                    if (keys[i] is not null)
                     {
-                        evaluation.Decisions[i] = LimitMath.Decide(limits[i].Parameters, entry.State, now, evaluation.Cost, out next[i]);
+                        evaluation.Decisions[i] = LimitMath.Decide(limits[i].Parameters, entries[i].State, now, evaluation.Cost, out next[i]);
                     }
                 }
 
@@ -51,9 +53,9 @@ internal static class InMemoryPolicyEvaluator
                 {
                     for (var i = 0; i < limits.Length; i++)
                     {
-                        if (entries[i] is { } entry)
+                        if (keys[i] is not null)
                         {
-                            LimitMath.Commit(limits[i].Parameters, ref entry.State, next[i], now, evaluation.Cost);
+                            LimitMath.Commit(limits[i].Parameters, ref entries[i].State, next[i], now, evaluation.Cost);
                         }
                     }
                 }
@@ -64,9 +66,9 @@ internal static class InMemoryPolicyEvaluator
             {
                 for (var i = locked - 1; i >= 0; i--)
                 {
-                    if (entries[i] is { } entry)
+                    if (keys[i] is not null)
                     {
-                        entry.Gate.Exit();
+                        entries[i].Exit();
                     }
                 }
             }

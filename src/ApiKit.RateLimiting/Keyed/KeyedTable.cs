@@ -1,0 +1,230 @@
+using System.Numerics;
+
+namespace ApiKit.RateLimiting;
+
+/// <summary>
+/// One key's slot: the key, its state, the gate that guards them and the key's tag, inline in the table's dense array
+/// (64 bytes), so a decision on a known key reads one slot besides the bucket that points to it, instead of a
+/// dictionary node and a separate entry.
+/// </summary>
+internal struct KeyedSlot<TKey>
+{
+    public TKey Key;
+
+    public LimitState State;
+
+    /// <summary>Guards <see cref="Key"/>, <see cref="State"/> and <see cref="Tag"/>.</summary>
+    public SpinGate Gate;
+
+    /// <summary>The key's tag while the slot is live (always negative), 0 once it is free.</summary>
+    public int Tag;
+}
+
+/// <summary>
+/// One generation of a <see cref="KeyedLimitStore{TKey}"/>'s table. <see cref="Buckets"/> is an open-addressing array
+/// (linear probing, power-of-two capacity) of 8-byte words, each empty, a tombstone, or a live key's tag (its hash
+/// with the sign bit set) with the index of its slot; <see cref="Slots"/> is dense and filled in insertion order, so
+/// keys first seen together sit together (as the BCL dictionary's entries do), and probing reads only the compact
+/// buckets: a hit touches one bucket and one slot.
+/// </summary>
+/// <remarks>
+/// Buckets and tags change only under the store's lock, tags and slot contents also only under the slot's gate; a
+/// reader probes without any lock, enters the gate of the slot a matching bucket points to, and trusts the slot only
+/// if, under the gate, its tag and key are still the ones looked for. A slot that is evicted, or moved to a newer
+/// table, loses its tag under its gate, so a reader that found it before looks again and no decision is committed into
+/// a state that is being forgotten.
+/// </remarks>
+internal sealed class KeyedTable<TKey>
+    where TKey : notnull
+{
+    private const long EmptyBucket = 0;
+    private const long TombstoneBucket = 1;
+
+    public readonly long[] Buckets;
+    public readonly KeyedSlot<TKey>[] Slots;
+    private readonly int _mask;
+    private readonly int _shift;
+    private readonly IEqualityComparer<TKey>? _comparer;
+
+    // Under the store's lock: slots handed out so far (live or freed), and freed slots to hand out again first.
+    private readonly Stack<int> _free = new();
+    private int _next;
+
+    public KeyedTable(int capacity, IEqualityComparer<TKey>? comparer)
+    {
+        Buckets = new long[capacity];
+        Slots = new KeyedSlot<TKey>[MaxUsed(capacity)];
+        _mask = capacity - 1;
+        _shift = 32 - BitOperations.Log2((uint)capacity);
+        _comparer = comparer;
+    }
+
+    /// <summary>Gets the number of buckets.</summary>
+    public int Capacity => Buckets.Length;
+
+    /// <summary>Gets how many slots were handed out (live or freed since); live slots are all below it.</summary>
+    public int HandedOut => _next;
+
+    /// <summary>At most 80 % of the buckets used (live or tombstone), so every probe ends at an empty bucket.</summary>
+    public static int MaxUsed(int capacity) => capacity - (capacity / 5);
+
+    /// <summary>
+    /// The key's tag: its hash from the comparer (for strings, the runtime's randomized hash, so an attacker cannot
+    /// choose keys that collide) with the sign bit set, which keeps live buckets and slots apart from free ones.
+    /// </summary>
+    public static int TagOf(TKey key, IEqualityComparer<TKey>? comparer) =>
+        (typeof(TKey).IsValueType && comparer is null ? EqualityComparer<TKey>.Default.GetHashCode(key) : comparer!.GetHashCode(key)) | int.MinValue;
+
+    /// <summary>Finds the key and enters its slot's gate; returns the slot's index, or -1 (no gate held) when absent.</summary>
+    public int TryEnter(TKey key, int tag)
+    {
+        var buckets = Buckets;
+        var i = Home(tag);
+        while (true)
+        {
+            var bucket = Volatile.Read(ref buckets[i]);
+            if (bucket == EmptyBucket)
+            {
+                return -1;
+            }
+
+            if ((int)(bucket >> 32) == tag)
+            {
+                var index = (int)bucket;
+                ref var slot = ref Slots[index];
+
+                // A reference key is read before the gate as a filter (a racy read: a wrong "no" only sends the caller
+                // to the locked path; value keys skip it, a torn struct must not reach a comparer) and, with the gate's
+                // read-first entry, so that both ends of the 64-byte slot, which usually straddles two cache lines,
+                // load in parallel rather than one after the locked instruction.
+                if (typeof(TKey).IsValueType || (slot.Key is { } stored && KeyEquals(stored, key)))
+                {
+                    slot.Gate.EnterReadFirst();
+                    if (slot.Tag == tag && KeyEquals(slot.Key, key))
+                    {
+                        return index;
+                    }
+
+                    slot.Gate.Exit();
+                }
+            }
+
+            i = (i + 1) & _mask;
+        }
+    }
+
+    /// <summary>Enters the gate of a slot found before; <see langword="false"/> (no gate held) if it no longer holds the key.</summary>
+    public bool TryEnter(int index, TKey key)
+    {
+        ref var slot = ref Slots[index];
+        slot.Gate.Enter();
+        if (slot.Tag < 0 && KeyEquals(slot.Key, key))
+        {
+            return true;
+        }
+
+        slot.Gate.Exit();
+        return false;
+    }
+
+    /// <summary>
+    /// Under the store's lock, for a key known to be absent and with room for it: takes a slot with a fresh state and
+    /// the first free bucket of the key's probe sequence, and returns the slot's index with its gate held;
+    /// <paramref name="tookEmpty"/> tells whether the bucket was never used before.
+    /// </summary>
+    public int InsertAndEnter(TKey key, int tag, out bool tookEmpty)
+    {
+        var index = _free.Count > 0 ? _free.Pop() : _next++;
+        ref var slot = ref Slots[index];
+        slot.Gate.Enter();
+        slot.Key = key;
+        slot.State = default;
+        slot.Tag = tag;
+
+        var i = Home(tag);
+        while (Buckets[i] < 0)
+        {
+            i = (i + 1) & _mask;
+        }
+
+        tookEmpty = Buckets[i] == EmptyBucket;
+        Volatile.Write(ref Buckets[i], Pack(tag, index));
+        return index;
+    }
+
+    /// <summary>Under the store's lock and the slot's gate, for a live slot: forgets it and frees its bucket and slot.</summary>
+    public void Remove(int index)
+    {
+        ref var slot = ref Slots[index];
+        var packed = Pack(slot.Tag, index);
+        var i = Home(slot.Tag);
+        while (Buckets[i] != packed)
+        {
+            i = (i + 1) & _mask;
+        }
+
+        Volatile.Write(ref Buckets[i], TombstoneBucket);
+        slot.Tag = 0;
+        slot.Key = default!;
+        slot.State = default;
+        _free.Push(index);
+    }
+
+    /// <summary>Copies a live slot into this table while it is not yet published (no reader can see it, so no gate).</summary>
+    public void Place(in KeyedSlot<TKey> from)
+    {
+        var index = _next++;
+        Slots[index].Key = from.Key;
+        Slots[index].State = from.State;
+        Slots[index].Tag = from.Tag;
+        var i = Home(from.Tag);
+        while (Buckets[i] != EmptyBucket)
+        {
+            i = (i + 1) & _mask;
+        }
+
+        Buckets[i] = Pack(from.Tag, index);
+    }
+
+    private static long Pack(int tag, int index) => ((long)tag << 32) | (uint)index;
+
+    // Fibonacci hashing: the top bits of the product depend on every bit of the tag, so keys whose hashes differ only
+    // in high bits (or are sequential integers) still spread over the whole table.
+    private int Home(int tag) => (int)(((uint)tag * 2654435769u) >> _shift);
+
+    private bool KeyEquals(TKey stored, TKey key)
+    {
+        if (typeof(TKey).IsValueType && _comparer is null)
+        {
+            return EqualityComparer<TKey>.Default.Equals(stored, key);
+        }
+
+        // Free when the caller reuses the stored instance (cached or interned keys); a fresh string goes to the comparer.
+        return (!typeof(TKey).IsValueType && ReferenceEquals(stored, key)) || _comparer!.Equals(stored, key);
+    }
+}
+
+/// <summary>
+/// Where one key's state lives in a <see cref="KeyedLimitStore{TKey}"/>, found without holding anything; valid only
+/// once <see cref="TryEnter"/> confirms, under the slot's gate, that the slot still holds the key.
+/// </summary>
+internal readonly struct KeyedEntry<TKey>
+    where TKey : notnull
+{
+    private readonly KeyedTable<TKey> _table;
+    private readonly int _index;
+
+    public KeyedEntry(KeyedTable<TKey> table, int index)
+    {
+        _table = table;
+        _index = index;
+    }
+
+    /// <summary>Gets the state; read or write it only between a successful <see cref="TryEnter"/> and <see cref="Exit"/>.</summary>
+    public ref LimitState State => ref _table.Slots[_index].State;
+
+    /// <summary>Enters the slot's gate; <see langword="false"/> (no gate held) when the key was evicted or moved: look it up again.</summary>
+    public bool TryEnter(TKey key) => _table.TryEnter(_index, key);
+
+    public void Exit() => _table.Slots[_index].Gate.Exit();
+}

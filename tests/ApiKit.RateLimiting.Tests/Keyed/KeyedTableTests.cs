@@ -1,0 +1,273 @@
+using ApiKit.RateLimiting.Tests.Limiters;
+using ApiKit.Testing;
+using FsCheck;
+using FsCheck.Fluent;
+
+namespace ApiKit.RateLimiting.Tests.Keyed;
+
+public sealed class KeyedTableTests
+{
+    private const int Limit = 3;
+
+    [Fact]
+    public void AttemptAcquire_64ThreadsInsertingWhileTheTableGrows_EveryKeyAdmitsExactlyItsLimitOnce()
+    {
+        const int Keys = 3000;
+        var time = new ManualTimeProvider();
+        using var limiter = Keyed<string>(time, Timeout.InfiniteTimeSpan);
+
+        // Two instances of every key: equal keys that are not the same object must still meet in one slot.
+        var first = Enumerable.Range(0, Keys).Select(i => $"key-{i}").ToArray();
+        var second = first.Select(k => new string(k.AsSpan())).ToArray();
+        var admitted = new int[Keys];
+        RunTogether(64, t =>
+        {
+            var order = Enumerable.Range(0, Keys).ToArray();
+            new Random(t).Shuffle(order);
+            foreach (var i in order)
+            {
+                using var lease = limiter.AttemptAcquire(t % 2 == 0 ? first[i] : second[i]);
+                if (lease.IsAcquired)
+                {
+                    Interlocked.Increment(ref admitted[i]);
+                }
+            }
+        });
+
+        Assert.All(admitted, count => Assert.Equal(Limit, count));
+        Assert.Equal(Keys, limiter.Store.Count);
+        Assert.True(limiter.Store.Capacity >= Keys, $"capacity {limiter.Store.Capacity}");
+        Assert.All(first, key => Assert.Equal(0, limiter.GetStatistics(key)!.CurrentAvailablePermits));
+        Assert.Equal(Keys, limiter.Store.Count);
+    }
+
+    [Fact]
+    public void Evict_RacingWithDecisionsOnKeysAtRest_LosesNoDecision()
+    {
+        const int Keys = 2000;
+        var time = new ManualTimeProvider();
+        using var limiter = Keyed<int>(time, Timeout.InfiniteTimeSpan);
+        var evicted = 0;
+        for (var round = 0; round < 10; round++)
+        {
+            // Every key starts at rest (fresh, or refilled by the time advanced between rounds), so the evictor may
+            // forget any key that a caller is deciding on; a decision committed into a forgotten slot would show up
+            // as a key admitting more than its limit.
+            var admitted = new int[Keys];
+            var finished = 0;
+
+            // Thread 8 evicts until the eight callers are done; all are dedicated threads started together, so the
+            // evictor really runs while they decide.
+            RunTogether(9, t =>
+            {
+                if (t == 8)
+                {
+                    while (Volatile.Read(ref finished) < 8)
+                    {
+                        Interlocked.Add(ref evicted, limiter.Store.Evict());
+                    }
+
+                    return;
+                }
+
+                try
+                {
+                    var order = Enumerable.Range(0, Keys).ToArray();
+                    new Random((round * 100) + t).Shuffle(order);
+                    foreach (var i in order)
+                    {
+                        // Statistics create entries at rest too, which the evictor removes under the callers' feet.
+                        limiter.GetStatistics(i);
+                        using var lease = limiter.AttemptAcquire(i);
+                        if (lease.IsAcquired)
+                        {
+                            Interlocked.Increment(ref admitted[i]);
+                        }
+                    }
+                }
+                finally
+                {
+                    Interlocked.Increment(ref finished);
+                }
+            });
+
+            Assert.All(admitted, count => Assert.Equal(Limit, count));
+            Assert.Equal(Keys, limiter.Store.Count);
+            time.Advance(TimeSpan.FromSeconds(20));
+        }
+
+        Assert.True(evicted > 0, "the evictor never removed anything, so nothing raced");
+        Assert.Equal(Keys, limiter.Store.Evict());
+        Assert.Equal(0, limiter.Store.Count);
+    }
+
+    [Fact]
+    public void TryEnter_EntryEvictedOrMovedSinceItWasFound_FailsSoTheCallerLooksAgain()
+    {
+        var time = new ManualTimeProvider();
+        using var limiter = Keyed<string>(time, Timeout.InfiniteTimeSpan);
+        var store = limiter.Store;
+        var atRest = store.GetEntry("a");
+        var busy = store.GetEntry("b");
+        limiter.AttemptAcquire("b").Dispose();
+
+        Assert.Equal(1, store.Evict());
+        Assert.False(atRest.TryEnter("a"));
+        Assert.True(busy.TryEnter("b"));
+        busy.Exit();
+        Assert.False(busy.TryEnter("a"));
+
+        // Growing the table moves every slot: handles into the old table must fail, the state must have moved.
+        var capacity = store.Capacity;
+        for (var i = 0; store.Capacity == capacity; i++)
+        {
+            store.GetEntry($"filler-{i}");
+        }
+
+        Assert.False(busy.TryEnter("b"));
+        var moved = store.GetEntry("b");
+        Assert.True(moved.TryEnter("b"));
+        var tokensLeft = moved.State.A;
+        moved.Exit();
+        Assert.Equal(Limit - 1, store.Peek("b", store.Clock.NowMicros()).Remaining);
+        Assert.NotEqual(0, tokensLeft);
+    }
+
+    [Fact]
+    public void Evict_MostKeysAtRest_ShrinksTheTableAndKeepsTheRest()
+    {
+        var time = new ManualTimeProvider();
+        using var limiter = Keyed<int>(time, Timeout.InfiniteTimeSpan);
+        for (var i = 0; i < 1000; i++)
+        {
+            limiter.AttemptAcquire(i).Dispose();
+        }
+
+        var grown = limiter.Store.Capacity;
+        time.Advance(TimeSpan.FromSeconds(20));
+        limiter.AttemptAcquire(7, Limit).Dispose();
+
+        Assert.Equal(999, limiter.Store.Evict());
+        Assert.True(limiter.Store.Capacity < grown, $"{limiter.Store.Capacity} < {grown}");
+        using var denied = limiter.AttemptAcquire(7);
+        Assert.False(denied.IsAcquired);
+        using var fresh = limiter.AttemptAcquire(8, Limit);
+        Assert.True(fresh.IsAcquired);
+    }
+
+    [Fact]
+    public void Store_AnySequenceOfAcquireLookupAdvanceEvict_MatchesADictionaryModel()
+    {
+        Check.One(Config.QuickThrowOnFailure.WithMaxTest(120), Prop.ForAll(Operations().ToArbitrary(), operations =>
+            Replay(operations, k => k) && Replay(operations, k => $"k{k}")));
+    }
+
+    private static bool Replay<TKey>(Op[] operations, Func<int, TKey> keyOf)
+        where TKey : notnull
+    {
+        var time = new ManualTimeProvider();
+        using var limiter = Keyed<TKey>(time, Timeout.InfiniteTimeSpan);
+
+        // Time moves only in steps of two windows, after which every bucket is full again: between steps, a key is
+        // at rest exactly when it has consumed nothing since the last step.
+        var consumed = new Dictionary<int, int>();
+        foreach (var (kind, key) in operations)
+        {
+            switch (kind)
+            {
+                case OpKind.Acquire:
+                    consumed.TryGetValue(key, out var used);
+                    using (var lease = limiter.AttemptAcquire(keyOf(key)))
+                    {
+                        if (lease.IsAcquired != used < Limit)
+                        {
+                            return false;
+                        }
+                    }
+
+                    consumed[key] = Math.Min(Limit, used + 1);
+                    break;
+                case OpKind.Lookup:
+                    var remaining = limiter.GetStatistics(keyOf(key))!.CurrentAvailablePermits;
+                    consumed.TryGetValue(key, out var seen);
+                    consumed.TryAdd(key, 0);
+                    if (remaining != Limit - seen)
+                    {
+                        return false;
+                    }
+
+                    break;
+                case OpKind.Advance:
+                    time.Advance(TimeSpan.FromSeconds(20));
+                    foreach (var k in consumed.Keys)
+                    {
+                        consumed[k] = 0;
+                    }
+
+                    break;
+                default:
+                    var atRest = consumed.Where(p => p.Value == 0).Select(p => p.Key).ToList();
+                    atRest.ForEach(k => consumed.Remove(k));
+                    if (limiter.Store.Evict() != atRest.Count)
+                    {
+                        return false;
+                    }
+
+                    break;
+            }
+
+            if (limiter.Store.Count != consumed.Count)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static Gen<Op[]> Operations() =>
+        from keySpace in Gen.Elements(4, 40, 400)
+        from ops in Gen.ArrayOf(
+            from kind in Gen.Frequency((12, Gen.Constant(OpKind.Acquire)), (3, Gen.Constant(OpKind.Lookup)), (1, Gen.Constant(OpKind.Advance)), (2, Gen.Constant(OpKind.Evict)))
+            from key in Gen.Choose(0, keySpace - 1)
+            select new Op(kind, key))
+        select ops;
+
+    /// <summary>Runs <paramref name="count"/> dedicated threads released at once (the thread pool would start them one by one).</summary>
+    private static void RunTogether(int count, Action<int> body)
+    {
+        using var start = new ManualResetEventSlim();
+        var failures = new System.Collections.Concurrent.ConcurrentQueue<Exception>();
+        var threads = Enumerable.Range(0, count).Select(t => new Thread(() =>
+        {
+            start.Wait();
+            try
+            {
+                body(t);
+            }
+            catch (Exception e)
+            {
+                failures.Enqueue(e);
+            }
+        })).ToArray();
+        Array.ForEach(threads, t => t.Start());
+        start.Set();
+        Array.ForEach(threads, t => t.Join());
+        Assert.Empty(failures);
+    }
+
+    private static KeyedRateLimiter<TKey> Keyed<TKey>(ManualTimeProvider time, TimeSpan evictionInterval)
+        where TKey : notnull =>
+        (KeyedRateLimiter<TKey>)ApiKitRateLimiter.CreateKeyed<TKey>(
+            AlgorithmRateLimiterTests.Rule(RateLimitAlgorithm.TokenBucket, Limit, TimeSpan.FromSeconds(10)), time, evictionInterval);
+
+    private enum OpKind
+    {
+        Acquire,
+        Lookup,
+        Advance,
+        Evict,
+    }
+
+    private sealed record Op(OpKind Kind, int Key);
+}
