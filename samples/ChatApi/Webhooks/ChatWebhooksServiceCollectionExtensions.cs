@@ -35,9 +35,9 @@ internal static class ChatWebhooksServiceCollectionExtensions
         // breaker per authority (host:port) and the timeouts. The outbox already retries on its own durable schedule and
         // has a breaker per endpoint, so the pipeline never retries (a retry inside an attempt would multiply the
         // schedule and hold the endpoint's slot), and its timeouts equal the delivery's attempt timeout so that the
-        // dispatcher's own, which also covers reading the response, is the one that decides.
+        // dispatcher's own, which also covers reading the response, is the one that decides. The pipeline's rejections
+        // (open circuit, its timeout) need no translation: the dispatcher records any send failure as a failed attempt.
         services.AddHttpClient(WebhookDeliveryDefaults.HttpClientName)
-            .AddHttpMessageHandler(() => new ResilienceRejectionHandler())
             .AddApiKitStandardResilience()
             .Configure<IOptions<WebhookDeliveryOptions>>((http, delivery) => http.AttemptTimeout = http.TotalRequestTimeout = delivery.Value.AttemptTimeout)
             .Bind(configuration.GetSection(HttpResilienceSectionName))
