@@ -27,6 +27,15 @@ internal static class ChatWebhooksServiceCollectionExtensions
         services.AddWebhooks(configuration.GetSection(SectionName))
             .UseSqlStore(store => store.Dialect = WebhookSqlDialect.Sqlite)
             .AddDispatcher();
+
+        // The management API refuses subscriptions to event types the ChatApi never publishes (a 400 naming "events").
+        services.Configure<WebhookDeliveryOptions>(webhooks =>
+        {
+            foreach (var type in ChatWebhookEvents.All)
+            {
+                webhooks.EventTypes.Add(type);
+            }
+        });
         services.AddOptions<SqlWebhookStoreOptions>()
             .Configure<SqliteConnectionFactory>((store, connections) => store.ConnectionFactory = connections.CreateConnection);
         services.AddSingleton<IChatChangeOutbox, WebhookChatChangeOutbox>();
@@ -53,15 +62,14 @@ internal static class ChatWebhooksServiceCollectionExtensions
     }
 
     /// <summary>
-    /// Maps the library's management API under <c>/api/webhooks</c> (so <c>/api/v1/webhooks</c> too), with the ChatApi's
-    /// registration rules and the <c>webhook</c> row of the permission matrix: reading needs <c>webhook:read</c>,
+    /// Maps the library's management API under <c>/api/webhooks</c> (so <c>/api/v1/webhooks</c> too), with the
+    /// <c>webhook</c> row of the permission matrix: reading needs <c>webhook:read</c>,
     /// creating <c>webhook:create</c>, deleting <c>webhook:delete</c>, everything else (update, rotate, test, redeliver,
     /// recover) <c>webhook:update</c>.
     /// </summary>
     public static IEndpointRouteBuilder MapWebhookEndpoints(this IEndpointRouteBuilder app)
     {
         var webhooks = app.MapWebhookManagement("/api/webhooks");
-        webhooks.AddEndpointFilter<WebhookRegistrationFilter>();
         webhooks.AddEndpointFilter<WebhookLocationFilter>();
         ((IEndpointConventionBuilder)webhooks).Finally(endpoint => endpoint.Metadata.Add(new RequirePermissionAttribute(PermissionFor(endpoint))));
         return app;
