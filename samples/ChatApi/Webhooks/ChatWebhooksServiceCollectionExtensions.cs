@@ -70,7 +70,6 @@ internal static class ChatWebhooksServiceCollectionExtensions
     public static IEndpointRouteBuilder MapWebhookEndpoints(this IEndpointRouteBuilder app)
     {
         var webhooks = app.MapWebhookManagement("/api/webhooks");
-        webhooks.AddEndpointFilter<WebhookLocationFilter>();
         ((IEndpointConventionBuilder)webhooks).Finally(endpoint => endpoint.Metadata.Add(new RequirePermissionAttribute(PermissionFor(endpoint))));
         return app;
     }

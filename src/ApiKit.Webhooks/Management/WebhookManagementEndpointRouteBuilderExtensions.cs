@@ -70,7 +70,7 @@ internal static class WebhookManagementHandlers
             UpdatedAt = now,
         };
         await store.CreateAsync(endpoint, http.RequestAborted).ConfigureAwait(false);
-        return TypedResults.Created($"{http.Request.PathBase}{http.Request.Path.Value?.TrimEnd('/')}/{endpoint.Id}", EndpointResponse.From(endpoint, includeSecret: true));
+        return TypedResults.Created($"{WebhookRequestTargetStartupFilter.ArrivedPath(http).TrimEnd('/')}/{endpoint.Id}", EndpointResponse.From(endpoint, includeSecret: true));
     }
 
     public static async Task<Ok<EndpointResponse[]>> ListAsync(IWebhookEndpointStore store, CancellationToken cancellationToken) =>

@@ -54,7 +54,7 @@ public sealed class HandlerExceptionTests
             o.BatchSize = 2;
             o.MaxInFlight = 4;
             o.MaxConcurrencyPerEndpoint = 1;
-            o.RetrySchedule = [TimeSpan.FromMinutes(1)];
+            o.RetrySchedule = [TimeSpan.Zero, TimeSpan.FromMinutes(1)];
             o.JitterFactor = 0;
         });
         await harness.AddEndpointAsync("ep_broken", "http://broken.test/hook", ["broken"]);
