@@ -84,6 +84,7 @@ public static class WebhookServiceCollectionExtensions
     {
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<WebhookDispatchSignal>();
+        services.TryAddSingleton<IWebhookDispatcherSignal>(sp => sp.GetRequiredService<WebhookDispatchSignal>());
         services.TryAddSingleton<WebhookPublisher>();
         services.TryAddSingleton<IWebhookPublisher>(sp => sp.GetRequiredService<WebhookPublisher>());
         services.TryAddSingleton<WebhookDeliveryProcessor>();
