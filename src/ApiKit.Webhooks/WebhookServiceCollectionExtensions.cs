@@ -1,4 +1,5 @@
 using ApiKit.Webhooks;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
@@ -83,6 +84,7 @@ public static class WebhookServiceCollectionExtensions
     {
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<WebhookDispatchSignal>();
+        services.TryAddSingleton<IWebhookDispatcherSignal>(sp => sp.GetRequiredService<WebhookDispatchSignal>());
         services.TryAddSingleton<WebhookPublisher>();
         services.TryAddSingleton<IWebhookPublisher>(sp => sp.GetRequiredService<WebhookPublisher>());
         services.TryAddSingleton<WebhookDeliveryProcessor>();
@@ -90,6 +92,14 @@ public static class WebhookServiceCollectionExtensions
         services.AddApiKitResilience();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<WebhookDeliveryOptions>, WebhookDeliveryOptionsValidator>());
         services.AddProblemDetails();
+
+        // The management API answers Location under the URL the caller used, even when middleware rewrote the path.
+        // Inserted first, so its middleware runs before that of startup filters registered earlier (API versioning's
+        // path-prefix rule is one): the first registered filter is the outermost.
+        if (!services.Any(d => d.ServiceType == typeof(IStartupFilter) && d.ImplementationType == typeof(WebhookRequestTargetStartupFilter)))
+        {
+            services.Insert(0, ServiceDescriptor.Transient<IStartupFilter, WebhookRequestTargetStartupFilter>());
+        }
         services.AddHttpClient(WebhookDeliveryDefaults.HttpClientName, client => client.Timeout = Timeout.InfiniteTimeSpan)
             .RemoveAllLoggers()
 

@@ -23,12 +23,6 @@ internal static class ChatWebhookEvents
 
     public static IReadOnlyList<string> All { get; } = [UserCreated, UserUpdated, RoomCreated, MemberJoined, MessageSent, MessageEdited, MessageDeleted];
 
-    /// <summary>Whether a subscription pattern names a published event: an exact type, <c>*</c>, or <c>prefix.*</c> that matches at least one.</summary>
-    public static bool IsKnownPattern(string pattern) =>
-        pattern == "*"
-        || All.Contains(pattern, StringComparer.Ordinal)
-        || (pattern.Length > 2 && pattern.EndsWith(".*", StringComparison.Ordinal) && All.Any(type => type.StartsWith(pattern[..^1], StringComparison.Ordinal)));
-
     /// <summary>
     /// The webhook event of a change. The ordering key is the changed resource (the room for memberships), so with
     /// <c>ApiKit:Webhooks:EnableOrdering</c> a message's sent, edited and deleted events reach each endpoint in order.

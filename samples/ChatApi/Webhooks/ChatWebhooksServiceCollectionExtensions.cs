@@ -27,6 +27,15 @@ internal static class ChatWebhooksServiceCollectionExtensions
         services.AddWebhooks(configuration.GetSection(SectionName))
             .UseSqlStore(store => store.Dialect = WebhookSqlDialect.Sqlite)
             .AddDispatcher();
+
+        // The management API refuses subscriptions to event types the ChatApi never publishes (a 400 naming "events").
+        services.Configure<WebhookDeliveryOptions>(webhooks =>
+        {
+            foreach (var type in ChatWebhookEvents.All)
+            {
+                webhooks.EventTypes.Add(type);
+            }
+        });
         services.AddOptions<SqlWebhookStoreOptions>()
             .Configure<SqliteConnectionFactory>((store, connections) => store.ConnectionFactory = connections.CreateConnection);
         services.AddSingleton<IChatChangeOutbox, WebhookChatChangeOutbox>();
@@ -35,9 +44,9 @@ internal static class ChatWebhooksServiceCollectionExtensions
         // breaker per authority (host:port) and the timeouts. The outbox already retries on its own durable schedule and
         // has a breaker per endpoint, so the pipeline never retries (a retry inside an attempt would multiply the
         // schedule and hold the endpoint's slot), and its timeouts equal the delivery's attempt timeout so that the
-        // dispatcher's own, which also covers reading the response, is the one that decides.
+        // dispatcher's own, which also covers reading the response, is the one that decides. The pipeline's rejections
+        // (open circuit, its timeout) need no translation: the dispatcher records any send failure as a failed attempt.
         services.AddHttpClient(WebhookDeliveryDefaults.HttpClientName)
-            .AddHttpMessageHandler(() => new ResilienceRejectionHandler())
             .AddApiKitStandardResilience()
             .Configure<IOptions<WebhookDeliveryOptions>>((http, delivery) => http.AttemptTimeout = http.TotalRequestTimeout = delivery.Value.AttemptTimeout)
             .Bind(configuration.GetSection(HttpResilienceSectionName))
@@ -53,16 +62,14 @@ internal static class ChatWebhooksServiceCollectionExtensions
     }
 
     /// <summary>
-    /// Maps the library's management API under <c>/api/webhooks</c> (so <c>/api/v1/webhooks</c> too), with the ChatApi's
-    /// registration rules and the <c>webhook</c> row of the permission matrix: reading needs <c>webhook:read</c>,
+    /// Maps the library's management API under <c>/api/webhooks</c> (so <c>/api/v1/webhooks</c> too), with the
+    /// <c>webhook</c> row of the permission matrix: reading needs <c>webhook:read</c>,
     /// creating <c>webhook:create</c>, deleting <c>webhook:delete</c>, everything else (update, rotate, test, redeliver,
     /// recover) <c>webhook:update</c>.
     /// </summary>
     public static IEndpointRouteBuilder MapWebhookEndpoints(this IEndpointRouteBuilder app)
     {
         var webhooks = app.MapWebhookManagement("/api/webhooks");
-        webhooks.AddEndpointFilter<WebhookRegistrationFilter>();
-        webhooks.AddEndpointFilter<WebhookLocationFilter>();
         ((IEndpointConventionBuilder)webhooks).Finally(endpoint => endpoint.Metadata.Add(new RequirePermissionAttribute(PermissionFor(endpoint))));
         return app;
     }

@@ -105,7 +105,15 @@ public sealed class WebhookDeliveryOptions
     /// <value><see langword="true"/>, except in the Development environment where it defaults to <see langword="false"/>.</value>
     public bool RequireHttps { get; set; } = true;
 
-    /// <summary>Gets the SSRF guard settings.</summary>
+    /// <summary>
+    /// Gets the event types the application publishes. When any are listed, the management API refuses (400) a
+    /// subscription whose event patterns include one that matches none of them (an exact type, <c>prefix.*</c> or <c>*</c>),
+    /// so a typo fails at registration instead of silently receiving nothing.
+    /// </summary>
+    /// <value>Empty: any well-formed pattern is accepted.</value>
+    public IList<string> EventTypes { get; } = [];
+
+    /// <summary>Gets the SSRF guard settings; the management API applies them at registration to hosts that are address literals or <c>localhost</c>.</summary>
     public WebhookSsrfOptions Ssrf { get; } = new();
 
     /// <summary>Gets or sets a callback run when an endpoint is disabled (410 Gone or failing too long).</summary>

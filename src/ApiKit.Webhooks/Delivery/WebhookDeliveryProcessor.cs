@@ -150,7 +150,7 @@ internal sealed partial class WebhookDeliveryProcessor
         }
         catch
         {
-            // Only the host stopping gets here; that says nothing about the endpoint.
+            // Only the dispatcher stopping gets here (any other failure is a failed attempt); that says nothing about the endpoint.
             breaker.RecordIgnored(in permit);
             throw;
         }
@@ -300,8 +300,45 @@ internal sealed partial class WebhookDeliveryProcessor
         }
         catch (HttpRequestException e)
         {
-            return (Attempt(WebhookAttemptOutcome.NetworkError, null, Truncate(e.Message)), null);
+            return (Attempt(WebhookAttemptOutcome.NetworkError, null, Sanitize(e.Message, endpoint)), null);
         }
+#pragma warning disable CA1031 // Whatever a handler in the client's pipeline throws (an open circuit, its own timeout) is a failed attempt, not a lost one.
+        catch (Exception e) when (!cancellationToken.IsCancellationRequested)
+#pragma warning restore CA1031
+        {
+            // Escaping here would leave the delivery unrecorded and leased, and its endpoint's lane worker gone.
+            return (Attempt(WebhookAttemptOutcome.NetworkError, null, Sanitize($"The request was not sent or not completed ({e.GetType().Name}): {e.Message}", endpoint)), null);
+        }
+    }
+
+    /// <summary>
+    /// An error text fit for the attempt log, which the management API shows: a handler's message may quote the request,
+    /// so the endpoint's URL is cut to its authority and its secrets and custom header values are masked.
+    /// </summary>
+    internal static string Sanitize(string text, WebhookEndpoint endpoint)
+    {
+        if (Uri.TryCreate(endpoint.Url, UriKind.Absolute, out var url) && (url.UserInfo.Length > 0 || url.PathAndQuery.Length > 1 || url.Fragment.Length > 0))
+        {
+            // The authority without user info: a URL's path, query or user info may carry a token.
+            var authority = url.GetComponents(UriComponents.SchemeAndServer, UriFormat.UriEscaped);
+            text = text.Replace(endpoint.Url, authority, StringComparison.OrdinalIgnoreCase)
+                .Replace(url.AbsoluteUri, authority, StringComparison.OrdinalIgnoreCase);
+        }
+
+        foreach (var secret in endpoint.Secrets)
+        {
+            text = Mask(text, secret.Secret);
+        }
+
+        foreach (var (_, value) in endpoint.Headers)
+        {
+            text = Mask(text, value);
+        }
+
+        return Truncate(text);
+
+        static string Mask(string text, string value) =>
+            value.Length >= 4 ? text.Replace(value, "***", StringComparison.Ordinal) : text;
     }
 
     private WebhookAttempt NewAttempt(WebhookDelivery delivery, WebhookEndpoint endpoint, int number, DateTimeOffset startedAt, long started, WebhookAttemptOutcome outcome, int? status, string? response) =>

@@ -272,6 +272,14 @@ internal sealed partial class WebhookDispatchPipeline(
             {
                 // Stopping mid-attempt: the lease expires and another dispatcher sends it again.
             }
+#pragma warning disable CA1031 // Failed sends are results already; this is the endpoint store failing while concluding one.
+            catch (Exception e)
+#pragma warning restore CA1031
+            {
+                // Not rethrown: that would end the lane's worker without releasing it, and the endpoint would stall.
+                // The delivery stays leased and is sent again when its lease expires.
+                Log.DeliveryFailed(logger, e, round.Deliveries[index].Message.Id);
+            }
             finally
             {
                 _finished.Enqueue(result);
@@ -366,5 +374,8 @@ internal sealed partial class WebhookDispatchPipeline(
 
         [LoggerMessage(2, LogLevel.Error, "Recording {Count} webhook results failed; their leases will expire and they will be sent again.", EventName = "WebhookRecordFailed")]
         public static partial void RecordFailed(ILogger logger, Exception exception, int count);
+
+        [LoggerMessage(3, LogLevel.Error, "Concluding webhook {MessageId} failed; its lease will expire and it will be sent again.", EventName = "WebhookDeliveryFailed")]
+        public static partial void DeliveryFailed(ILogger logger, Exception exception, string messageId);
     }
 }

@@ -3,7 +3,7 @@ using System.Threading.Channels;
 namespace ApiKit.Webhooks;
 
 /// <summary>Wakes an idle dispatcher loop in this process when a message was enqueued, so it need not wait for its poll.</summary>
-internal sealed class WebhookDispatchSignal(TimeProvider timeProvider)
+internal sealed class WebhookDispatchSignal(TimeProvider timeProvider) : IWebhookDispatcherSignal
 {
     private readonly Channel<bool> _channel = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
 

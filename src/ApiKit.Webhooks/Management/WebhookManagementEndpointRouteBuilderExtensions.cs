@@ -70,7 +70,7 @@ internal static class WebhookManagementHandlers
             UpdatedAt = now,
         };
         await store.CreateAsync(endpoint, http.RequestAborted).ConfigureAwait(false);
-        return TypedResults.Created($"{http.Request.PathBase}{http.Request.Path.Value?.TrimEnd('/')}/{endpoint.Id}", EndpointResponse.From(endpoint, includeSecret: true));
+        return TypedResults.Created($"{WebhookRequestTargetStartupFilter.ArrivedPath(http).TrimEnd('/')}/{endpoint.Id}", EndpointResponse.From(endpoint, includeSecret: true));
     }
 
     public static async Task<Ok<EndpointResponse[]>> ListAsync(IWebhookEndpointStore store, CancellationToken cancellationToken) =>
@@ -310,6 +310,11 @@ internal static class WebhookManagementHandlers
             {
                 errors["url"] = ["HTTPS is required."];
             }
+            else if (new WebhookSsrfGuard(options.Ssrf).RefusalOf(uri) is { } refusal)
+            {
+                // Connect time checks again, on the resolved address: this catches only what the URL itself gives away.
+                errors["url"] = [refusal];
+            }
             else
             {
                 request.Url = url;
@@ -326,6 +331,13 @@ internal static class WebhookManagementHandlers
             if (list.Count is 0 or > 100 || list.Any(e => !WebhookEventPattern.IsValid(e)))
             {
                 errors["events"] = ["1 to 100 event types such as 'message.sent', 'message.*' or '*'."];
+            }
+            else if (options.EventTypes.Count > 0 && list.Where(e => !options.EventTypes.Any(t => WebhookEventPattern.Matches(e!, t))).ToList() is { Count: > 0 } unknown)
+            {
+                errors["events"] =
+                [
+                    $"Unknown event type(s): {string.Join(", ", unknown.Select(u => $"'{u}'"))}. Known: {string.Join(", ", options.EventTypes)}; 'prefix.*' and '*' select several.",
+                ];
             }
             else
             {

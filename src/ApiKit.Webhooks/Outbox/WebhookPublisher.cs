@@ -41,7 +41,8 @@ internal sealed class WebhookPublisher(IWebhookDeliveryStore store, IWebhookEndp
         var message = new WebhookMessage(id, webhookEvent.Type, WebhookEnvelope.Serialize(webhookEvent.Type, now, webhookEvent.Data), now, webhookEvent.OrderingKey);
         await store.EnqueueAsync(message, targets, transaction, cancellationToken).ConfigureAwait(false);
 
-        // Before a commit the dispatcher finds nothing yet; it then finds the rows at its next poll.
+        // Before a commit the dispatcher may find nothing yet (PostgreSQL): callers notify IWebhookDispatcherSignal after
+        // their commit, or the rows are found at the next poll.
         signal.Notify();
         return id;
     }

@@ -99,6 +99,31 @@ internal sealed class WebhookSsrfGuard
         return true;
     }
 
+    /// <summary>
+    /// The registration-time check: why a URL whose host is an address literal or <c>localhost</c> may not be a target,
+    /// or <see langword="null"/>. Host names are not resolved here; <see cref="ConnectAsync"/> checks what they resolve to
+    /// on every connection, so this only gives an early, clear answer for what the URL itself gives away.
+    /// </summary>
+    public string? RefusalOf(Uri url)
+    {
+        // Uri.Host keeps the brackets of an IPv6 literal, which IPAddress.TryParse would refuse; DnsSafeHost drops them.
+        var host = url.HostNameType == UriHostNameType.IPv6 ? url.DnsSafeHost : url.Host;
+        IPAddress? address;
+        if (host.Equals("localhost", StringComparison.OrdinalIgnoreCase) || host.EndsWith(".localhost", StringComparison.OrdinalIgnoreCase))
+        {
+            // RFC 6761: localhost names are loopback whatever DNS says.
+            address = IPAddress.Loopback;
+        }
+        else if (!IPAddress.TryParse(host, out address))
+        {
+            return null;
+        }
+
+        return IsAllowed(address)
+            ? null
+            : $"'{url.Host}' is a loopback, private, link-local or otherwise internal address: webhooks may only target public addresses (SSRF protection).";
+    }
+
     public async ValueTask<Stream> ConnectAsync(SocketsHttpConnectionContext context, CancellationToken cancellationToken)
     {
         var host = context.DnsEndPoint.Host;

@@ -4,7 +4,6 @@ using System.Text.Json;
 using ApiKit.Resilience.Http;
 using ApiKit.Webhooks;
 using ChatApi.Tests.Auth;
-using ChatApi.Webhooks;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
@@ -19,7 +18,7 @@ public sealed class WebhookResilienceTests
     private const string AuthorityBreakerPrefix = WebhookDeliveryDefaults.HttpClientName + ":";
 
     [Fact]
-    public async Task DeliveryClient_HandlerChain_HasTheRejectionTranslatorThenTheResilienceHandler()
+    public async Task DeliveryClient_HandlerChain_HasTheResilienceHandlerBeforeTheSocketsHandler()
     {
         await using var factory = new ChatApiFactory { Settings = WebhookChatApiFactory.CreateSettings() };
 
@@ -30,10 +29,7 @@ public sealed class WebhookResilienceTests
             chain.Add(current.GetType().FullName!);
         }
 
-        var translator = chain.IndexOf(typeof(ResilienceRejectionHandler).FullName!);
-        var resilience = chain.IndexOf("ApiKit.Resilience.Http.ResilienceHandler");
-        Assert.True(translator >= 0, string.Join(" -> ", chain));
-        Assert.True(resilience > translator, string.Join(" -> ", chain));
+        Assert.Contains("ApiKit.Resilience.Http.ResilienceHandler", chain);
         Assert.Equal(typeof(SocketsHttpHandler).FullName, chain[^1]);
 
         // No retry loop inside an attempt (the outbox owns retries); the pipeline's timeouts are the attempt timeout.
@@ -191,7 +187,7 @@ public sealed class WebhookResilienceTests
         var attempt = attempts[0];
         Assert.Equal(messageId, attempt.GetProperty("messageId").GetString());
         Assert.Equal(nameof(WebhookAttemptOutcome.NetworkError), attempt.GetProperty("outcome").GetString());
-        Assert.Contains($"Not sent to {receiver.Url}: The circuit is open.", attempt.GetProperty("response").GetString(), StringComparison.Ordinal);
+        Assert.Contains("The circuit is open", attempt.GetProperty("response").GetString(), StringComparison.Ordinal);
         Assert.DoesNotContain(receiver.Received, r => r.Path == "/b");
 
         var ready = await ReadyAsync(anonymous);
