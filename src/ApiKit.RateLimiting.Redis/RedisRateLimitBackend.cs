@@ -51,6 +51,7 @@ internal sealed partial class RedisRateLimitBackend : RateLimitBackend, IDisposa
         _services = services;
         _breaker = new RedisCircuitBreaker(_options.FailureThreshold, _options.BreakDuration, timeProvider);
         _exhausted = new ExhaustedKeyCache(_options.MaxExhaustedKeys, timeProvider);
+        _maxBatchSize = _options.MaxBatchSize;
     }
 
     public override bool TryDecide(PolicyEvaluation evaluation, bool allowDelay)
@@ -87,8 +88,39 @@ internal sealed partial class RedisRateLimitBackend : RateLimitBackend, IDisposa
         string outcome = "error";
         try
         {
-            var result = await EvaluateAsync(evaluation, redisKeys, allowDelay).WaitAsync(_options.Timeout, _timeProvider, cancellationToken).ConfigureAwait(false);
-            Apply(evaluation, redisKeys, (RedisResult[])result!, allowDelay);
+            var script = ScriptOf(evaluation.Policy);
+            var (keys, values) = Request(evaluation, script, redisKeys, allowDelay);
+            var slot = false;
+            var pending = probe || !script.Batchable ? null : EnterBatching(keys, values, out slot);
+            RedisResult[] result;
+            var offset = 0;
+            if (pending is null)
+            {
+                try
+                {
+                    result = (RedisResult[])(await EvaluateAsync(keys, values).WaitAsync(_options.Timeout, _timeProvider, cancellationToken).ConfigureAwait(false))!;
+                }
+                finally
+                {
+                    if (slot)
+                    {
+                        LeaveBatching();
+                    }
+                }
+            }
+            else if (pending.Task.IsCompleted || !cancellationToken.CanBeCanceled)
+            {
+                // The batch enforces the timeout for all its waiters, so a waiter needs no timer of its own.
+                result = await pending.Task.ConfigureAwait(false);
+                offset = pending.Offset;
+            }
+            else
+            {
+                result = await pending.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+                offset = pending.Offset;
+            }
+
+            Apply(evaluation, redisKeys, result, offset, allowDelay);
             outcome = "ok";
             if (_breaker.OnSuccess())
             {
@@ -168,10 +200,9 @@ internal sealed partial class RedisRateLimitBackend : RateLimitBackend, IDisposa
         return false;
     }
 
-    private async Task<RedisResult> EvaluateAsync(PolicyEvaluation evaluation, string?[] redisKeys, bool allowDelay)
+    /// <summary>The script's keys and arguments for one request: its keys present, and cost, delay flag, clock and limits.</summary>
+    private static (RedisKey[] Keys, RedisValue[] Values) Request(PolicyEvaluation evaluation, PolicyScript script, string?[] redisKeys, bool allowDelay)
     {
-        var connection = ConnectAsync();
-        var database = (connection.IsCompletedSuccessfully ? connection.Result : await connection.ConfigureAwait(false)).GetDatabase();
         var count = 0;
         foreach (var key in redisKeys)
         {
@@ -189,8 +220,16 @@ internal sealed partial class RedisRateLimitBackend : RateLimitBackend, IDisposa
         }
 
         var values = count == redisKeys.Length
-            ? ScriptOf(evaluation.Policy).Arguments(evaluation.Cost, allowDelay)
+            ? script.Arguments(evaluation.Cost, allowDelay)
             : Arguments(evaluation.Policy, redisKeys, evaluation.Cost, allowDelay);
+        return (keys, values);
+    }
+
+    /// <summary>One request alone; while batching, the in-flight slot it took is given back when Redis answered or the timeout passed.</summary>
+    private async Task<RedisResult> EvaluateAsync(RedisKey[] keys, RedisValue[] values)
+    {
+        var connection = ConnectAsync();
+        var database = (connection.IsCompletedSuccessfully ? connection.Result : await connection.ConfigureAwait(false)).GetDatabase();
         return await RedisRateLimitScript.EvaluateAsync(database, keys, values).ConfigureAwait(false);
     }
 
@@ -226,7 +265,8 @@ internal sealed partial class RedisRateLimitBackend : RateLimitBackend, IDisposa
         return values;
     }
 
-    private void Apply(PolicyEvaluation evaluation, string?[] redisKeys, RedisResult[] result, bool allowDelay)
+    /// <summary>Reads one request's decisions from a script result, starting at <paramref name="offset"/> (its all-allowed flag).</summary>
+    private void Apply(PolicyEvaluation evaluation, string?[] redisKeys, RedisResult[] result, int offset, bool allowDelay)
     {
         var j = 0;
         for (var i = 0; i < redisKeys.Length; i++)
@@ -236,7 +276,7 @@ internal sealed partial class RedisRateLimitBackend : RateLimitBackend, IDisposa
                 continue;
             }
 
-            var at = 1 + (5 * j);
+            var at = offset + 1 + (5 * j);
             evaluation.Decisions[i] = new LimitDecision((long)result[at] == 1, (long)result[at + 1], (long)result[at + 2], (long)result[at + 3], (long)result[at + 4]);
             j++;
         }
@@ -347,6 +387,7 @@ internal sealed partial class RedisRateLimitBackend : RateLimitBackend, IDisposa
         {
             _policy = policy;
             var limits = policy.Limits;
+            Batchable = Array.TrueForAll(limits, l => l.Parameters.Algorithm != RateLimitAlgorithm.SlidingWindowLog);
             _keyStart = new string[limits.Length];
             _keyEnd = new string[limits.Length];
             var shared = limits.Length > 1;
@@ -364,6 +405,9 @@ internal sealed partial class RedisRateLimitBackend : RateLimitBackend, IDisposa
             _single = RedisRateLimitBackend.Arguments(policy, all, 1, allowDelay: false);
             _singleDelayed = RedisRateLimitBackend.Arguments(policy, all, 1, allowDelay: true);
         }
+
+        /// <summary>Gets whether the batch script can decide this policy (the sliding log keeps lists and is never batched).</summary>
+        public bool Batchable { get; }
 
         public string Key(int limit, string partitionKey) => string.Concat(_keyStart[limit], partitionKey, _keyEnd[limit]);
 

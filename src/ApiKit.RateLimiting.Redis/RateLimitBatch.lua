@@ -1,0 +1,199 @@
+-- ApiKit.RateLimiting: several requests' decisions in one call, exactly as if RateLimit.lua had run for each of them
+-- one after another at the same server time. Used when decisions queue up behind ones already in flight, so the
+-- server pays TIME, the key reads and the script call once per batch rather than once per request.
+-- Same formulas and state format as RateLimit.lua (keep the two in step; the equivalence tests run both).
+--
+-- ARGV[1]  empty: use the Redis server clock (TIME); otherwise a time in microseconds (tests only; keys get no TTL)
+-- then per request: cost, 1 if it may wait in a shaping queue else 0, its number of limits m, then
+--          m times: algorithm, N, W (us), burst, queue. Its m keys follow the previous requests' keys in KEYS.
+-- Returns per request {all_allowed, then per limit: allowed, retry_after_us (-1 never), remaining, reset_us, delay_us}
+--
+-- Requests are decided in order against states kept in this script, so a key that several requests share sees each
+-- admitted request's update; every changed key is written once at the end with the TTL of its last admitted update.
+-- The sliding log keeps a list per key and is never batched.
+
+local now
+local server_clock = ARGV[1] == ''
+if server_clock then
+  local t = redis.call('TIME')
+  now = t[1] * 1000000 + t[2]
+else
+  now = tonumber(ARGV[1])
+end
+local NEVER = -1
+local floor = math.floor
+
+local raws = redis.call('MGET', unpack(KEYS))
+-- per distinct key: slot number, and its a, b, c, whether it holds state, and its TTL (us) once changed
+local slot, names = {}, {}
+local A, B, C, I, T = {}, {}, {}, {}, {}
+for k = 1, #KEYS do
+  local key = KEYS[k]
+  if not slot[key] then
+    local s = #names + 1
+    slot[key], names[s] = s, key
+    local raw = raws[k]
+    if raw and #raw == 25 and string.byte(raw) == 1 then
+      local _
+      _, A[s], B[s], C[s] = struct.unpack('<Bddd', raw)
+      I[s] = true
+    else
+      A[s], B[s], C[s], I[s] = 0, 0, 0, false
+    end
+  end
+end
+
+local out = {}
+local o = 0
+local p = 2
+local k0 = 0
+local nargs = #ARGV
+-- next a, b, c, TTL per limit of the current request
+local na_, nb_, nc_, ttl_ = {}, {}, {}, {}
+while p <= nargs do
+  local cost = tonumber(ARGV[p])
+  local allow_delay = ARGV[p + 1] == '1'
+  local count = tonumber(ARGV[p + 2])
+  local head = o + 1
+  o = head
+  local all = 1
+  for i = 1, count do
+    local base = p + 2 + (i - 1) * 5
+    local alg = tonumber(ARGV[base + 1])
+    local n = tonumber(ARGV[base + 2])
+    local w = tonumber(ARGV[base + 3])
+    local s = slot[KEYS[k0 + i]]
+    local init, a, b, c = I[s], A[s], B[s], C[s]
+    local ok, retry, remaining, reset, delay = 0, 0, 0, 0, 0
+    local na, nb, nc, ttl = 0, 0, 0, 0
+
+    if alg == 0 then
+      local burst = tonumber(ARGV[base + 4])
+      local cap = burst * w
+      local tokens = cap
+      if init then
+        tokens = a
+        local elapsed = now - b
+        if elapsed > 0 then
+          local missing = cap - a
+          if missing <= 0 or elapsed >= floor((missing - 1) / n) + 1 then tokens = cap else tokens = a + elapsed * n end
+        end
+      end
+      na, nb = tokens, math.max(b, now)
+      local need = cost * w
+      if cost <= burst and tokens >= need then
+        na = tokens - need
+        ok = 1
+      elseif cost > burst then
+        retry = NEVER
+      else
+        retry = floor((need - tokens - 1) / n) + 1
+      end
+      remaining = floor(na / w)
+      local missing = cap - na
+      if missing > 0 then reset = floor((missing - 1) / n) + 1 end
+      if ok == 1 then ttl = reset end
+    elseif alg == 1 then
+      local burst, queue = tonumber(ARGV[base + 4]), tonumber(ARGV[base + 5])
+      local excess = 0
+      if init then
+        excess = a
+        local elapsed = now - b
+        if elapsed > 0 then
+          if a <= 0 or elapsed >= floor((a - 1) / n) + 1 then excess = 0 else excess = a - elapsed * n end
+        end
+      end
+      na, nb = excess, math.max(b, now)
+      local immediate = burst * w
+      local queued = (burst + queue) * w
+      local after = excess + cost * w
+      if cost <= burst + queue and after <= queued then
+        ok, na = 1, after
+        if after > immediate then delay = floor((after - immediate - 1) / n) + 1 end
+        remaining = floor((queued - after) / w)
+        reset = floor((after - 1) / n) + 1
+        if after <= 0 then reset = 0 end
+        ttl = reset
+      else
+        if cost > burst + queue then retry = NEVER else retry = floor((after - queued - 1) / n) + 1 end
+        remaining = floor(math.max(0, queued - excess) / w)
+        if excess > 0 then reset = floor((excess - 1) / n) + 1 end
+      end
+    elseif alg == 2 then
+      local start, used = a, b
+      if not init or now >= start + w then
+        start = now - (now % w)
+        used = 0
+      end
+      na, nb = start, used
+      reset = math.max(0, start + w - now)
+      if cost > n then
+        retry, remaining = NEVER, n - used
+      elseif used + cost <= n then
+        ok, nb, remaining, ttl = 1, used + cost, n - used - cost, reset
+      else
+        retry, remaining = reset, n - used
+      end
+    elseif alg == 4 then
+      local start, cur, prev = a, b, c
+      if not init or now >= start + 2 * w then
+        start = now - (now % w)
+        cur = 0
+        prev = 0
+      elseif now >= start + w then
+        prev = cur
+        cur = 0
+        start = start + w
+      end
+      na, nb, nc = start, cur, prev
+      local elapsed = math.min(math.max(now - start, 0), w)
+      local pw = prev * (w - elapsed)
+      if cost <= n and pw + (cur + cost) * w <= n * w then
+        ok, cur = 1, cur + cost
+        nb, ttl = cur, start + 2 * w - now
+      elseif cost > n then
+        retry = NEVER
+      elseif cur + cost <= n then
+        retry = w - floor((n - cur - cost) * w / prev) - elapsed
+      else
+        retry = w - elapsed + w - floor((n - cost) * w / cur)
+      end
+      remaining = floor(math.max(0, n * w - pw - cur * w) / w)
+      if cur > 0 then reset = 2 * w - elapsed elseif prev > 0 then reset = w - elapsed end
+    else
+      return redis.error_reply('ERR algorithm ' .. alg .. ' is not batched')
+    end
+
+    out[o + 1], out[o + 2], out[o + 3], out[o + 4], out[o + 5] = ok, retry, remaining, reset, delay
+    o = o + 5
+    na_[i], nb_[i], nc_[i], ttl_[i] = na, nb, nc, ttl
+    if ok == 0 or (not allow_delay and delay > 0) then all = 0 end
+  end
+
+  -- All-or-nothing per request, as in RateLimit.lua: a request refused by one limit consumes from none.
+  if all == 1 then
+    for i = 1, count do
+      local s = slot[KEYS[k0 + i]]
+      A[s], B[s], C[s], I[s], T[s] = na_[i], nb_[i], nc_[i], true, ttl_[i]
+    end
+  end
+  out[head] = all
+  k0 = k0 + count
+  p = p + 3 + count * 5
+end
+
+for s = 1, #names do
+  local ttl = T[s]
+  if ttl then
+    local value = struct.pack('<Bddd', 1, A[s], B[s], C[s])
+    if server_clock then
+      local ttl_ms = 1
+      if ttl > 1000 then ttl_ms = floor((ttl - 1) / 1000) + 1 end
+      redis.call('SET', names[s], value, 'PX', ttl_ms)
+    else
+      redis.call('SET', names[s], value)
+    end
+  end
+end
+
+return out

@@ -1,0 +1,254 @@
+using ApiKit.RateLimiting.Redis;
+using ApiKit.Testing;
+using FsCheck;
+using FsCheck.Fluent;
+using Microsoft.Extensions.DependencyInjection;
+using StackExchange.Redis;
+
+namespace ApiKit.RateLimiting.Tests.Redis;
+
+/// <summary>
+/// The batch script decides several requests in one call exactly as the one-request path would one after another
+/// (same time), including shared keys and the all-or-nothing rule; and the backend's opportunistic batching keeps
+/// exactness under 64 callers and hands every waiter its failure mode when Redis goes away mid-batch.
+/// </summary>
+[Collection(nameof(RedisCollection))]
+public sealed class RedisBatchingTests(RedisServerFixture redis) : IAsyncLifetime
+{
+    private const long Start = 1_763_700_000_000_000L;
+    private readonly string _prefix = "b" + Guid.NewGuid().ToString("N")[..8];
+    private ConnectionMultiplexer _connection = null!;
+
+    public async Task InitializeAsync()
+    {
+        await redis.StartAsync();
+        _connection = await RedisTestConnection.ConnectAsync(redis.ConnectionString + ",syncTimeout=15000");
+    }
+
+    public async Task DisposeAsync()
+    {
+        await redis.StartAsync();
+        _connection.Dispose();
+    }
+
+    [Fact]
+    public void BatchScript_AnyBatchesOfRequests_EqualSequentialLimitMath()
+    {
+        var database = _connection.GetDatabase();
+        var limitGen =
+            from algorithm in Gen.Elements(RateLimitAlgorithm.TokenBucket, RateLimitAlgorithm.LeakyBucket, RateLimitAlgorithm.FixedWindow, RateLimitAlgorithm.SlidingWindowCounter)
+            from limit in Gen.Choose(1, 6)
+            from windowMs in Gen.Elements(1, 4, 10)
+            from burst in Gen.Choose(1, 6)
+            from queue in Gen.Choose(0, 3)
+            select new RateLimitRule
+            {
+                Name = "l",
+                Algorithm = algorithm,
+                PermitLimit = limit,
+                Window = TimeSpan.FromMilliseconds(windowMs),
+                Burst = algorithm is RateLimitAlgorithm.TokenBucket or RateLimitAlgorithm.LeakyBucket ? burst : null,
+                QueueLimit = algorithm == RateLimitAlgorithm.LeakyBucket ? queue : 0,
+            };
+
+        // A request: for each of the three limits, no key (-1) or one of two keys; at least one limit applies.
+        var requestGen =
+            from keys in Gen.ArrayOf(Gen.Choose(-1, 1), 3).Where(k => k.Any(i => i >= 0))
+            from cost in Gen.Frequency((8, Gen.Constant(1)), (2, Gen.Choose(0, 5)))
+            from allowDelay in Gen.Elements(true, false)
+            select (Keys: keys, Cost: cost, AllowDelay: allowDelay);
+        var scenario =
+            from limits in Gen.ArrayOf(limitGen, 3)
+            from batches in Gen.ListOf(Gen.Zip(Gen.Choose(0, 4000), Gen.Choose(1, 6).SelectMany(n => Gen.ArrayOf(requestGen, n))), 12)
+            select (Limits: limits, Batches: batches.ToArray());
+
+        Check.One(Config.QuickThrowOnFailure.WithMaxTest(50), Prop.ForAll(scenario.ToArbitrary(), s =>
+        {
+            var parameters = s.Limits.Select(l => l.ToParameters()).ToArray();
+            var states = new Dictionary<(int, int), LimitState>();
+            var id = Guid.NewGuid().ToString("N");
+            var now = Start;
+            foreach (var (delta, requests) in s.Batches)
+            {
+                now += delta;
+                var batch = requests.Select(r => Pending(parameters, id, r.Keys, r.Cost, r.AllowDelay)).ToArray();
+                var (keys, values) = RedisRateLimitBackend.BatchRequest(batch);
+                values[0] = now;
+
+                // Synchronous on purpose, as in RedisScriptEquivalenceTests: FsCheck properties are synchronous.
+                var result = ((RedisResult[])database.ScriptEvaluate(RedisRateLimitScript.BatchSource, keys, values)!).Select(r => (long)r).ToArray();
+
+                for (var q = 0; q < requests.Length; q++)
+                {
+                    var r = requests[q];
+                    var applied = Enumerable.Range(0, 3).Where(i => r.Keys[i] >= 0).ToArray();
+                    var next = new LimitState[applied.Length];
+                    var expected = new List<long>();
+                    var all = true;
+                    for (var j = 0; j < applied.Length; j++)
+                    {
+                        var i = applied[j];
+                        var d = LimitMath.Decide(parameters[i], states.GetValueOrDefault((i, r.Keys[i])), now, r.Cost, out next[j]);
+                        all &= d.Allowed && (r.AllowDelay || d.DelayMicros == 0);
+                        expected.AddRange([d.Allowed ? 1 : 0, d.RetryAfterMicros, d.Remaining, d.ResetMicros, d.DelayMicros]);
+                    }
+
+                    expected.Insert(0, all ? 1 : 0);
+                    var actual = result.Skip(batch[q].Offset).Take(expected.Count).ToArray();
+                    if (!expected.SequenceEqual(actual))
+                    {
+                        throw new InvalidOperationException(
+                            $"request {q} of the batch at now={now} differs: script [{string.Join(",", actual)}], sequential [{string.Join(",", expected)}]");
+                    }
+
+                    if (all)
+                    {
+                        for (var j = 0; j < applied.Length; j++)
+                        {
+                            var key = (applied[j], r.Keys[applied[j]]);
+                            var state = states.GetValueOrDefault(key);
+                            LimitMath.Commit(parameters[applied[j]], ref state, next[j], now, r.Cost);
+                            states[key] = state;
+                        }
+                    }
+                }
+            }
+
+            return true;
+        }));
+    }
+
+    [Fact]
+    public void BatchScript_RequestRefusedByOneLimit_ConsumesFromNoneInsideTheBatch()
+    {
+        var user = new LimitParameters(RateLimitAlgorithm.FixedWindow, 5, 60_000_000, 5, 0);
+        var ip = new LimitParameters(RateLimitAlgorithm.FixedWindow, 1, 60_000_000, 1, 0);
+        var id = Guid.NewGuid().ToString("N");
+        LimitParameters[] parameters = [user, ip, user];
+
+        // alice and the IP, then bob and the same IP (refused by the IP), then bob alone.
+        var batch = new[]
+        {
+            Pending(parameters, id, [0, 0, -1], 1, false),
+            Pending(parameters, id, [-1, 0, 1], 1, false),
+            Pending(parameters, id, [-1, -1, 1], 1, false),
+        };
+        var (keys, values) = RedisRateLimitBackend.BatchRequest(batch);
+        values[0] = Start;
+
+        var result = ((RedisResult[])_connection.GetDatabase().ScriptEvaluate(RedisRateLimitScript.BatchSource, keys, values)!).Select(r => (long)r).ToArray();
+
+        Assert.Equal(1, result[batch[0].Offset]);
+        Assert.Equal(0, result[batch[1].Offset]);
+        Assert.Equal(0, result[batch[1].Offset + 1]);
+        Assert.Equal(1, result[batch[1].Offset + 1 + 5]);
+        Assert.Equal(1, result[batch[2].Offset]);
+        Assert.Equal(4, result[batch[2].Offset + 3]);
+    }
+
+    [Fact]
+    public async Task DecideAsync_64CallersWithBatching_AdmitExactlyTheLimitAndBatch()
+    {
+        await using var provider = Provider(RedisFailureMode.FailClosed, TimeSpan.FromSeconds(10));
+        var backend = provider.GetRequiredService<RedisRateLimitBackend>();
+        var policy = provider.GetRequiredService<RateLimitPolicyRegistry>().Current.Policies["main"];
+        var admitted = 0;
+        var fallbacks = 0;
+
+        await Task.WhenAll(Enumerable.Range(0, 64).Select(_ => Task.Run(async () =>
+        {
+            for (var i = 0; i < 10; i++)
+            {
+                var evaluation = new PolicyEvaluation(policy, ["k"], 1);
+                await backend.DecideAsync(evaluation, allowDelay: false, CancellationToken.None);
+                Interlocked.Add(ref admitted, evaluation.Allowed ? 1 : 0);
+                Interlocked.Add(ref fallbacks, evaluation.Fallback is null or "exhausted_cache" ? 0 : 1);
+            }
+        }))).WaitAsync(TimeSpan.FromSeconds(60));
+
+        Assert.Equal(0, fallbacks);
+        Assert.Equal(300, admitted);
+        Assert.True(backend.BatchedDecisions > 0, "no decision was batched");
+    }
+
+    [Fact]
+    public async Task DecideAsync_RedisStoppedMidBatch_EveryWaiterGetsItsFailureMode()
+    {
+        await using var provider = Provider(RedisFailureMode.FailClosed, TimeSpan.FromSeconds(2));
+        var backend = provider.GetRequiredService<RedisRateLimitBackend>();
+        var policy = provider.GetRequiredService<RateLimitPolicyRegistry>().Current.Policies["main"];
+        var decided = 0;
+        var admitted = 0;
+        var refusedByFallback = 0;
+        var stop = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        var callers = Enumerable.Range(0, 64).Select(c => Task.Run(async () =>
+        {
+            for (var i = 0; i < 40; i++)
+            {
+                if (Interlocked.Increment(ref decided) == 64 * 10)
+                {
+                    stop.TrySetResult();
+                }
+
+                var evaluation = new PolicyEvaluation(policy, [$"k{c % 4}"], 1);
+                await backend.DecideAsync(evaluation, allowDelay: false, CancellationToken.None);
+                if (evaluation.Fallback is null)
+                {
+                    Interlocked.Add(ref admitted, evaluation.Allowed ? 1 : 0);
+                }
+                else
+                {
+                    Assert.False(evaluation.Allowed);
+                    Interlocked.Increment(ref refusedByFallback);
+                }
+            }
+        })).ToArray();
+        await stop.Task.WaitAsync(TimeSpan.FromSeconds(60));
+        await redis.StopAsync();
+
+        // No caller throws or hangs: every decision ends within the timeout, from Redis or from the failure mode.
+        await Task.WhenAll(callers).WaitAsync(TimeSpan.FromSeconds(60));
+
+        Assert.True(refusedByFallback > 0, "Redis stopped but no decision fell back");
+        Assert.InRange(admitted, 1, 4 * 300);
+        Assert.True(backend.BatchedDecisions > 0, "no decision was batched");
+    }
+
+    private static RedisRateLimitBackend.PendingDecision Pending(LimitParameters[] parameters, string id, int[] keyChoice, long cost, bool allowDelay)
+    {
+        var keys = new List<RedisKey>();
+        var values = new List<RedisValue> { cost, allowDelay ? 1 : 0, string.Empty };
+        for (var i = 0; i < keyChoice.Length; i++)
+        {
+            if (keyChoice[i] < 0)
+            {
+                continue;
+            }
+
+            var p = parameters[i];
+            keys.Add($"{{bt{id}}}:l{i}:k{keyChoice[i]}");
+            values.AddRange([(int)p.Algorithm, p.PermitLimit, p.WindowMicros, p.Burst, p.QueueLimit]);
+        }
+
+        return new RedisRateLimitBackend.PendingDecision([.. keys], [.. values], 0, 0);
+    }
+
+    private ServiceProvider Provider(RedisFailureMode mode, TimeSpan timeout)
+    {
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddSingleton<IConnectionMultiplexer>(_connection);
+        services.AddApiKitRateLimiting(o => o.AddPolicy("main", new RateLimitPolicyLimit
+        {
+            Name = "global", PermitLimit = 300, PartitionBy = RateLimitPartitions.Global, Algorithm = RateLimitAlgorithm.FixedWindow, Window = TimeSpan.FromHours(1),
+        }))
+            .AddRedis(o =>
+            {
+                o.KeyPrefix = _prefix;
+                o.FailureMode = mode;
+                o.Timeout = timeout;
+            });
+        return services.BuildServiceProvider();
+    }
+}
