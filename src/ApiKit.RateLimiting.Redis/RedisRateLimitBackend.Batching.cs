@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using StackExchange.Redis;
 
 namespace ApiKit.RateLimiting.Redis;
@@ -22,6 +23,12 @@ internal sealed partial class RedisRateLimitBackend
     /// <summary>Script calls outstanding at once before decisions queue; two keep the connection busy while one returns.</summary>
     internal const int MaxInFlight = 2;
 
+    /// <summary>Bytes of one packed limit in a batch request.</summary>
+    internal const int LimitSize = 33;
+
+    /// <summary>Bytes of one limit's answer in a batch result.</summary>
+    internal const int AnswerSize = 33;
+
     private readonly Lock _batchGate = new();
     private readonly List<PendingDecision> _waiting = [];
     private readonly int _maxBatchSize;
@@ -32,17 +39,18 @@ internal sealed partial class RedisRateLimitBackend
     internal long BatchedDecisions => Interlocked.Read(ref _batchedDecisions);
 
     /// <summary>
-    /// Either takes an outstanding-call slot (returns null, <paramref name="slot"/> true: send alone and then call
-    /// <see cref="LeaveBatching"/>), or queues the decision for the next batch (returns its pending result). Returns
-    /// null without a slot when batching is off or the connection is not up yet.
+    /// Either takes an outstanding-call slot (returns false: send <paramref name="pending"/> alone now, then call
+    /// <see cref="LeaveBatching"/> if <paramref name="slot"/>), or queues it for the next batch (returns true: await its
+    /// <see cref="PendingDecision.Completion"/>). Batching off or the connection not up yet, it neither queues nor
+    /// takes a slot.
     /// </summary>
-    private PendingDecision? EnterBatching(RedisKey[] keys, RedisValue[] values, out bool slot)
+    private bool TryQueue(PendingDecision pending, out bool slot)
     {
         slot = false;
         var connection = Volatile.Read(ref _connection);
-        if (_maxBatchSize <= 1 || connection is not { IsCompletedSuccessfully: true } || keys.Length == 0)
+        if (_maxBatchSize <= 1 || connection is not { IsCompletedSuccessfully: true })
         {
-            return null;
+            return false;
         }
 
         lock (_batchGate)
@@ -51,12 +59,14 @@ internal sealed partial class RedisRateLimitBackend
             {
                 _inFlight++;
                 slot = true;
-                return null;
+                return false;
             }
 
-            var pending = new PendingDecision(keys, values, connection.Result.HashSlot(keys[0]), _timeProvider.GetTimestamp());
+            pending.Slot = connection.Result.HashSlot(pending.Keys[0]);
+            pending.Enqueued = _timeProvider.GetTimestamp();
+            pending.Completion = new TaskCompletionSource<byte[]>(TaskCreationOptions.RunContinuationsAsynchronously);
             _waiting.Add(pending);
-            return pending;
+            return true;
         }
     }
 
@@ -104,7 +114,7 @@ internal sealed partial class RedisRateLimitBackend
     private async Task RunBatchAsync(List<PendingDecision> batch)
     {
         var left = _options.Timeout - _timeProvider.GetElapsedTime(batch[0].Enqueued);
-        RedisResult[]? result = null;
+        byte[]? result = null;
         Exception? failure = null;
         try
         {
@@ -114,7 +124,7 @@ internal sealed partial class RedisRateLimitBackend
             }
 
             var (keys, values) = BatchRequest(batch);
-            result = (RedisResult[])(await EvaluateBatchAsync(keys, values).WaitAsync(left, _timeProvider).ConfigureAwait(false))!;
+            result = (byte[])(await EvaluateBatchAsync(keys, values).WaitAsync(left, _timeProvider).ConfigureAwait(false))!;
             Interlocked.Add(ref _batchedDecisions, batch.Count);
         }
         catch (Exception e)
@@ -133,16 +143,16 @@ internal sealed partial class RedisRateLimitBackend
         {
             if (failure is null)
             {
-                pending.TrySetResult(result!);
+                pending.Completion!.TrySetResult(result!);
             }
             else
             {
-                pending.TrySetException(failure);
+                pending.Completion!.TrySetException(failure);
             }
         }
     }
 
-    private async Task<RedisResult> EvaluateBatchAsync(RedisKey[] keys, RedisValue[] values)
+    internal async Task<RedisResult> EvaluateBatchAsync(RedisKey[] keys, RedisValue[] values)
     {
         var connection = ConnectAsync();
         var database = (connection.IsCompletedSuccessfully ? connection.Result : await connection.ConfigureAwait(false)).GetDatabase();
@@ -150,51 +160,79 @@ internal sealed partial class RedisRateLimitBackend
     }
 
     /// <summary>
-    /// The batch script's keys and arguments: every request's keys in order, and after the clock argument each
-    /// request's cost, delay flag, number of limits and limits (its one-request arguments without the clock). Sets
-    /// each waiter's offset, where its all-allowed flag will be in the result.
+    /// The batch script's keys and arguments: every request's keys in order, the clock argument, and the requests
+    /// packed one after another. Sets each request's offset, where its answer will start in the packed result.
     /// </summary>
     internal static (RedisKey[] Keys, RedisValue[] Values) BatchRequest(IReadOnlyList<PendingDecision> batch)
     {
-        int keyCount = 0, valueCount = 1;
+        int keyCount = 0, size = 0;
         foreach (var pending in batch)
         {
             keyCount += pending.Keys.Length;
-            valueCount += pending.Values.Length;
+            size += 10 + pending.Limits.Length;
         }
 
         var keys = new RedisKey[keyCount];
-        var values = new RedisValue[valueCount];
-        values[0] = string.Empty;
-        int k = 0, v = 1, offset = 0;
+        var packed = new byte[size];
+        int k = 0, at = 0, offset = 0;
         foreach (var pending in batch)
         {
             pending.Keys.CopyTo(keys, k);
             k += pending.Keys.Length;
-            values[v++] = pending.Values[0];
-            values[v++] = pending.Values[1];
-            values[v++] = pending.Keys.Length;
-            Array.Copy(pending.Values, 3, values, v, pending.Values.Length - 3);
-            v += pending.Values.Length - 3;
+            BinaryPrimitives.WriteDoubleLittleEndian(packed.AsSpan(at), pending.Cost);
+            packed[at + 8] = pending.AllowDelay ? (byte)1 : (byte)0;
+            packed[at + 9] = (byte)pending.Keys.Length;
+            pending.Limits.CopyTo(packed, at + 10);
+            at += 10 + pending.Limits.Length;
             pending.Offset = offset;
-            offset += 1 + (5 * pending.Keys.Length);
+            offset += 1 + (AnswerSize * pending.Keys.Length);
         }
 
-        return (keys, values);
+        return (keys, [string.Empty, packed]);
     }
 
-    /// <summary>A decision waiting for a batch: what it sends, its hash slot, when it queued, and where its answer is.</summary>
-    internal sealed class PendingDecision(RedisKey[] keys, RedisValue[] values, int slot, long enqueued)
-        : TaskCompletionSource<RedisResult[]>(TaskCreationOptions.RunContinuationsAsynchronously)
+    /// <summary>Packs limits as the batch script reads them: algorithm (byte), N, W, burst, queue (doubles).</summary>
+    internal static void PackLimit(Span<byte> to, in LimitParameters p)
+    {
+        to[0] = (byte)p.Algorithm;
+        BinaryPrimitives.WriteDoubleLittleEndian(to[1..], p.PermitLimit);
+        BinaryPrimitives.WriteDoubleLittleEndian(to[9..], p.WindowMicros);
+        BinaryPrimitives.WriteDoubleLittleEndian(to[17..], p.Burst);
+        BinaryPrimitives.WriteDoubleLittleEndian(to[25..], p.QueueLimit);
+    }
+
+    /// <summary>Reads limit <paramref name="j"/> of the request whose answer starts at <paramref name="offset"/>.</summary>
+    internal static LimitDecision ReadDecision(byte[] answer, int offset, int j)
+    {
+        var at = answer.AsSpan(offset + 1 + (AnswerSize * j));
+        return new LimitDecision(
+            at[0] == 1,
+            (long)BinaryPrimitives.ReadDoubleLittleEndian(at[1..]),
+            (long)BinaryPrimitives.ReadDoubleLittleEndian(at[9..]),
+            (long)BinaryPrimitives.ReadDoubleLittleEndian(at[17..]),
+            (long)BinaryPrimitives.ReadDoubleLittleEndian(at[25..]));
+    }
+
+    /// <summary>
+    /// A decision for the batch script: its keys, cost, delay flag and packed limits; while queued, its hash slot, when
+    /// it queued and its completion; once sent, where its answer starts.
+    /// </summary>
+    internal sealed class PendingDecision(RedisKey[] keys, long cost, bool allowDelay, byte[] limits)
     {
         public RedisKey[] Keys { get; } = keys;
 
-        /// <summary>Gets the one-request script arguments: cost, delay flag, clock, then five per limit.</summary>
-        public RedisValue[] Values { get; } = values;
+        public long Cost { get; } = cost;
 
-        public int Slot { get; } = slot;
+        public bool AllowDelay { get; } = allowDelay;
 
-        public long Enqueued { get; } = enqueued;
+        /// <summary>Gets the limits of <see cref="Keys"/>, packed (<see cref="LimitSize"/> bytes each).</summary>
+        public byte[] Limits { get; } = limits;
+
+        public int Slot { get; set; }
+
+        public long Enqueued { get; set; }
+
+        public TaskCompletionSource<byte[]>? Completion { get; set; }
 
         public int Offset { get; set; }
     }

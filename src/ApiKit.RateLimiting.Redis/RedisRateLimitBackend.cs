@@ -89,38 +89,44 @@ internal sealed partial class RedisRateLimitBackend : RateLimitBackend, IDisposa
         try
         {
             var script = ScriptOf(evaluation.Policy);
-            var (keys, values) = Request(evaluation, script, redisKeys, allowDelay);
-            var slot = false;
-            var pending = probe || !script.Batchable ? null : EnterBatching(keys, values, out slot);
-            RedisResult[] result;
-            var offset = 0;
-            if (pending is null)
+            if (script.Batchable)
             {
-                try
+                var pending = script.Pending(evaluation, redisKeys, allowDelay);
+                byte[] answer;
+                var slot = false;
+                if (probe || !TryQueue(pending, out slot))
                 {
-                    result = (RedisResult[])(await EvaluateAsync(keys, values).WaitAsync(_options.Timeout, _timeProvider, cancellationToken).ConfigureAwait(false))!;
-                }
-                finally
-                {
-                    if (slot)
+                    try
                     {
-                        LeaveBatching();
+                        var (keys, values) = BatchRequest([pending]);
+                        answer = (byte[])(await EvaluateBatchAsync(keys, values).WaitAsync(_options.Timeout, _timeProvider, cancellationToken).ConfigureAwait(false))!;
+                    }
+                    finally
+                    {
+                        if (slot)
+                        {
+                            LeaveBatching();
+                        }
                     }
                 }
-            }
-            else if (pending.Task.IsCompleted || !cancellationToken.CanBeCanceled)
-            {
-                // The batch enforces the timeout for all its waiters, so a waiter needs no timer of its own.
-                result = await pending.Task.ConfigureAwait(false);
-                offset = pending.Offset;
+                else
+                {
+                    // The batch enforces the timeout for all its waiters, so a waiter needs no timer of its own.
+                    var completion = pending.Completion!.Task;
+                    answer = cancellationToken.CanBeCanceled
+                        ? await completion.WaitAsync(cancellationToken).ConfigureAwait(false)
+                        : await completion.ConfigureAwait(false);
+                }
+
+                Apply(evaluation, redisKeys, answer, pending.Offset, allowDelay);
             }
             else
             {
-                result = await pending.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
-                offset = pending.Offset;
+                var (keys, values) = Request(evaluation, script, redisKeys, allowDelay);
+                var result = (RedisResult[])(await EvaluateAsync(keys, values).WaitAsync(_options.Timeout, _timeProvider, cancellationToken).ConfigureAwait(false))!;
+                Apply(evaluation, redisKeys, result, allowDelay);
             }
 
-            Apply(evaluation, redisKeys, result, offset, allowDelay);
             outcome = "ok";
             if (_breaker.OnSuccess())
             {
@@ -265,22 +271,39 @@ internal sealed partial class RedisRateLimitBackend : RateLimitBackend, IDisposa
         return values;
     }
 
-    /// <summary>Reads one request's decisions from a script result, starting at <paramref name="offset"/> (its all-allowed flag).</summary>
-    private void Apply(PolicyEvaluation evaluation, string?[] redisKeys, RedisResult[] result, int offset, bool allowDelay)
+    /// <summary>Reads one request's decisions from the one-request script's result.</summary>
+    private void Apply(PolicyEvaluation evaluation, string?[] redisKeys, RedisResult[] result, bool allowDelay)
     {
         var j = 0;
         for (var i = 0; i < redisKeys.Length; i++)
         {
-            if (redisKeys[i] is null)
+            if (redisKeys[i] is not null)
             {
-                continue;
+                var at = 1 + (5 * j++);
+                evaluation.Decisions[i] = new LimitDecision((long)result[at] == 1, (long)result[at + 1], (long)result[at + 2], (long)result[at + 3], (long)result[at + 4]);
             }
-
-            var at = offset + 1 + (5 * j);
-            evaluation.Decisions[i] = new LimitDecision((long)result[at] == 1, (long)result[at + 1], (long)result[at + 2], (long)result[at + 3], (long)result[at + 4]);
-            j++;
         }
 
+        Settle(evaluation, redisKeys, allowDelay);
+    }
+
+    /// <summary>Reads one request's decisions from the batch script's packed answer, starting at <paramref name="offset"/>.</summary>
+    private void Apply(PolicyEvaluation evaluation, string?[] redisKeys, byte[] answer, int offset, bool allowDelay)
+    {
+        var j = 0;
+        for (var i = 0; i < redisKeys.Length; i++)
+        {
+            if (redisKeys[i] is not null)
+            {
+                evaluation.Decisions[i] = ReadDecision(answer, offset, j++);
+            }
+        }
+
+        Settle(evaluation, redisKeys, allowDelay);
+    }
+
+    private void Settle(PolicyEvaluation evaluation, string?[] redisKeys, bool allowDelay)
+    {
         evaluation.Settle(allowDelay);
         if (evaluation.Allowed)
         {
@@ -382,6 +405,7 @@ internal sealed partial class RedisRateLimitBackend : RateLimitBackend, IDisposa
         private readonly RedisValue[] _single;
         private readonly RedisValue[] _singleDelayed;
         private readonly CompiledPolicy _policy;
+        private readonly byte[] _packed;
 
         public PolicyScript(CompiledPolicy policy, string prefix)
         {
@@ -400,6 +424,12 @@ internal sealed partial class RedisRateLimitBackend : RateLimitBackend, IDisposa
                 _keyEnd[i] = shared ? string.Empty : string.Create(CultureInfo.InvariantCulture, $"}}:{algorithm}");
             }
 
+            _packed = new byte[limits.Length * LimitSize];
+            for (var i = 0; i < limits.Length; i++)
+            {
+                PackLimit(_packed.AsSpan(i * LimitSize), limits[i].Parameters);
+            }
+
             var all = new string?[limits.Length];
             Array.Fill(all, string.Empty);
             _single = RedisRateLimitBackend.Arguments(policy, all, 1, allowDelay: false);
@@ -410,6 +440,34 @@ internal sealed partial class RedisRateLimitBackend : RateLimitBackend, IDisposa
         public bool Batchable { get; }
 
         public string Key(int limit, string partitionKey) => string.Concat(_keyStart[limit], partitionKey, _keyEnd[limit]);
+
+        /// <summary>The request as the batch script takes it: its keys present and their packed limits (shared when all are present).</summary>
+        public PendingDecision Pending(PolicyEvaluation evaluation, string?[] redisKeys, bool allowDelay)
+        {
+            var count = 0;
+            foreach (var key in redisKeys)
+            {
+                count += key is null ? 0 : 1;
+            }
+
+            var keys = new RedisKey[count];
+            var limits = count == redisKeys.Length ? _packed : new byte[count * LimitSize];
+            var j = 0;
+            for (var i = 0; i < redisKeys.Length; i++)
+            {
+                if (redisKeys[i] is { } key)
+                {
+                    if (count != redisKeys.Length)
+                    {
+                        PackLimit(limits.AsSpan(j * LimitSize), _policy.Limits[i].Parameters);
+                    }
+
+                    keys[j++] = key;
+                }
+            }
+
+            return new PendingDecision(keys, evaluation.Cost, allowDelay, limits);
+        }
 
         public RedisValue[] Arguments(long cost, bool allowDelay) =>
             cost == 1 ? (allowDelay ? _singleDelayed : _single) : RedisRateLimitBackend.Arguments(_policy, _keyStart, cost, allowDelay);

@@ -76,7 +76,7 @@ public sealed class RedisBatchingTests(RedisServerFixture redis) : IAsyncLifetim
                 values[0] = now;
 
                 // Synchronous on purpose, as in RedisScriptEquivalenceTests: FsCheck properties are synchronous.
-                var result = ((RedisResult[])database.ScriptEvaluate(RedisRateLimitScript.BatchSource, keys, values)!).Select(r => (long)r).ToArray();
+                var answer = (byte[])database.ScriptEvaluate(RedisRateLimitScript.BatchSource, keys, values)!;
 
                 for (var q = 0; q < requests.Length; q++)
                 {
@@ -94,7 +94,7 @@ public sealed class RedisBatchingTests(RedisServerFixture redis) : IAsyncLifetim
                     }
 
                     expected.Insert(0, all ? 1 : 0);
-                    var actual = result.Skip(batch[q].Offset).Take(expected.Count).ToArray();
+                    var actual = Decode(answer, batch[q].Offset, applied.Length);
                     if (!expected.SequenceEqual(actual))
                     {
                         throw new InvalidOperationException(
@@ -136,14 +136,17 @@ public sealed class RedisBatchingTests(RedisServerFixture redis) : IAsyncLifetim
         var (keys, values) = RedisRateLimitBackend.BatchRequest(batch);
         values[0] = Start;
 
-        var result = ((RedisResult[])_connection.GetDatabase().ScriptEvaluate(RedisRateLimitScript.BatchSource, keys, values)!).Select(r => (long)r).ToArray();
+        var answer = (byte[])_connection.GetDatabase().ScriptEvaluate(RedisRateLimitScript.BatchSource, keys, values)!;
+        var first = Decode(answer, batch[0].Offset, 2);
+        var second = Decode(answer, batch[1].Offset, 2);
+        var third = Decode(answer, batch[2].Offset, 1);
 
-        Assert.Equal(1, result[batch[0].Offset]);
-        Assert.Equal(0, result[batch[1].Offset]);
-        Assert.Equal(0, result[batch[1].Offset + 1]);
-        Assert.Equal(1, result[batch[1].Offset + 1 + 5]);
-        Assert.Equal(1, result[batch[2].Offset]);
-        Assert.Equal(4, result[batch[2].Offset + 3]);
+        Assert.Equal(1, first[0]);
+        Assert.Equal(0, second[0]);
+        Assert.Equal(0, second[1]);
+        Assert.Equal(1, second[1 + 5]);
+        Assert.Equal(1, third[0]);
+        Assert.Equal(4, third[3]);
     }
 
     [Fact]
@@ -218,7 +221,7 @@ public sealed class RedisBatchingTests(RedisServerFixture redis) : IAsyncLifetim
     private static RedisRateLimitBackend.PendingDecision Pending(LimitParameters[] parameters, string id, int[] keyChoice, long cost, bool allowDelay)
     {
         var keys = new List<RedisKey>();
-        var values = new List<RedisValue> { cost, allowDelay ? 1 : 0, string.Empty };
+        var limits = new List<byte>();
         for (var i = 0; i < keyChoice.Length; i++)
         {
             if (keyChoice[i] < 0)
@@ -226,12 +229,26 @@ public sealed class RedisBatchingTests(RedisServerFixture redis) : IAsyncLifetim
                 continue;
             }
 
-            var p = parameters[i];
             keys.Add($"{{bt{id}}}:l{i}:k{keyChoice[i]}");
-            values.AddRange([(int)p.Algorithm, p.PermitLimit, p.WindowMicros, p.Burst, p.QueueLimit]);
+            var packed = new byte[RedisRateLimitBackend.LimitSize];
+            RedisRateLimitBackend.PackLimit(packed, parameters[i]);
+            limits.AddRange(packed);
         }
 
-        return new RedisRateLimitBackend.PendingDecision([.. keys], [.. values], 0, 0);
+        return new RedisRateLimitBackend.PendingDecision([.. keys], cost, allowDelay, [.. limits]);
+    }
+
+    /// <summary>One request's answer as the one-request script gives it: all-allowed, then five numbers per limit.</summary>
+    private static long[] Decode(byte[] answer, int offset, int limits)
+    {
+        var decoded = new List<long> { answer[offset] };
+        for (var j = 0; j < limits; j++)
+        {
+            var d = RedisRateLimitBackend.ReadDecision(answer, offset, j);
+            decoded.AddRange([d.Allowed ? 1 : 0, d.RetryAfterMicros, d.Remaining, d.ResetMicros, d.DelayMicros]);
+        }
+
+        return [.. decoded];
     }
 
     private ServiceProvider Provider(RedisFailureMode mode, TimeSpan timeout)
