@@ -27,22 +27,23 @@ local NEVER = -1
 local floor = math.floor
 
 local raws = redis.call('MGET', unpack(KEYS))
--- per distinct key: slot number, and its a, b, c, whether it holds state, and its TTL (us) once changed
-local slot, names = {}, {}
-local A, B, C, I, T = {}, {}, {}, {}, {}
+-- Per distinct key, found at its first position f in KEYS: first[key] = f, and st[5f-4 .. 5f] = a, b, c, whether it
+-- holds state, its TTL (us) once changed (false until then). Flat tables: every table costs the server an allocation.
+local first, st = {}, {}
 for k = 1, #KEYS do
   local key = KEYS[k]
-  if not slot[key] then
-    local s = #names + 1
-    slot[key], names[s] = s, key
+  if not first[key] then
+    first[key] = k
     local raw = raws[k]
+    local at = 5 * k
     if raw and #raw == 25 and string.byte(raw) == 1 then
       local _
-      _, A[s], B[s], C[s] = struct.unpack('<Bddd', raw)
-      I[s] = true
+      _, st[at - 4], st[at - 3], st[at - 2] = struct.unpack('<Bddd', raw)
+      st[at - 1] = true
     else
-      A[s], B[s], C[s], I[s] = 0, 0, 0, false
+      st[at - 4], st[at - 3], st[at - 2], st[at - 1] = 0, 0, 0, false
     end
+    st[at] = false
   end
 end
 
@@ -53,8 +54,8 @@ local blob = ARGV[2]
 local pos, size = 1, #blob
 local unpack_ = struct.unpack
 local pack = struct.pack
--- next a, b, c, TTL per limit of the current request
-local na_, nb_, nc_, ttl_ = {}, {}, {}, {}
+-- next a, b, c, TTL per limit of the current request, four numbers each
+local nx = {}
 while pos <= size do
   local cost, flag, count
   cost, flag, count, pos = unpack_('<dBB', blob, pos)
@@ -65,8 +66,8 @@ while pos <= size do
   for i = 1, count do
     local alg, n, w, burst, queue
     alg, n, w, burst, queue, pos = unpack_('<Bdddd', blob, pos)
-    local s = slot[KEYS[k0 + i]]
-    local init, a, b, c = I[s], A[s], B[s], C[s]
+    local at = 5 * first[KEYS[k0 + i]]
+    local a, b, c, init = st[at - 4], st[at - 3], st[at - 2], st[at - 1]
     local ok, retry, remaining, reset, delay = 0, 0, 0, 0, 0
     local na, nb, nc, ttl = 0, 0, 0, 0
 
@@ -167,31 +168,33 @@ while pos <= size do
 
     o = o + 1
     out[o] = pack('<Bdddd', ok, retry, remaining, reset, delay)
-    na_[i], nb_[i], nc_[i], ttl_[i] = na, nb, nc, ttl
+    local x = 4 * i
+    nx[x - 3], nx[x - 2], nx[x - 1], nx[x] = na, nb, nc, ttl
     if ok == 0 or (not allow_delay and delay > 0) then all = 0 end
   end
 
   -- All-or-nothing per request, as in RateLimit.lua: a request refused by one limit consumes from none.
   if all == 1 then
     for i = 1, count do
-      local s = slot[KEYS[k0 + i]]
-      A[s], B[s], C[s], I[s], T[s] = na_[i], nb_[i], nc_[i], true, ttl_[i]
+      local at, x = 5 * first[KEYS[k0 + i]], 4 * i
+      st[at - 4], st[at - 3], st[at - 2], st[at - 1], st[at] = nx[x - 3], nx[x - 2], nx[x - 1], true, nx[x]
     end
   end
   out[head] = all == 1 and '\1' or '\0'
   k0 = k0 + count
 end
 
-for s = 1, #names do
-  local ttl = T[s]
+for k = 1, #KEYS do
+  local at = 5 * k
+  local ttl = st[at]
   if ttl then
-    local value = struct.pack('<Bddd', 1, A[s], B[s], C[s])
+    local value = pack('<Bddd', 1, st[at - 4], st[at - 3], st[at - 2])
     if server_clock then
       local ttl_ms = 1
       if ttl > 1000 then ttl_ms = floor((ttl - 1) / 1000) + 1 end
-      redis.call('SET', names[s], value, 'PX', ttl_ms)
+      redis.call('SET', KEYS[k], value, 'PX', ttl_ms)
     else
-      redis.call('SET', names[s], value)
+      redis.call('SET', KEYS[k], value)
     end
   end
 end
