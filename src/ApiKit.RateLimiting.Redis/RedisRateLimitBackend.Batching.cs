@@ -86,27 +86,36 @@ internal sealed partial class RedisRateLimitBackend
         }
     }
 
-    /// <summary>Takes the oldest waiter and the later ones of its hash slot, up to the batch size; takes the slot for the call.</summary>
+    /// <summary>Takes the next batch from the queue and the outstanding-call slot it will use.</summary>
     private List<PendingDecision> TakeBatch()
     {
-        var first = _waiting[0];
-        var batch = new List<PendingDecision>(Math.Min(_waiting.Count, _maxBatchSize));
+        _inFlight++;
+        return TakeBatch(_waiting, _maxBatchSize);
+    }
+
+    /// <summary>
+    /// Removes and returns the oldest waiter and the later ones of its hash slot, up to <paramref name="maxBatchSize"/>,
+    /// in arrival order; the others stay queued in their order.
+    /// </summary>
+    internal static List<PendingDecision> TakeBatch(List<PendingDecision> waiting, int maxBatchSize)
+    {
+        var first = waiting[0];
+        var batch = new List<PendingDecision>(Math.Min(waiting.Count, maxBatchSize));
         var kept = 0;
-        for (var i = 0; i < _waiting.Count; i++)
+        for (var i = 0; i < waiting.Count; i++)
         {
-            var pending = _waiting[i];
-            if (batch.Count < _maxBatchSize && pending.Slot == first.Slot)
+            var pending = waiting[i];
+            if (batch.Count < maxBatchSize && pending.Slot == first.Slot)
             {
                 batch.Add(pending);
             }
             else
             {
-                _waiting[kept++] = pending;
+                waiting[kept++] = pending;
             }
         }
 
-        _waiting.RemoveRange(kept, _waiting.Count - kept);
-        _inFlight++;
+        waiting.RemoveRange(kept, waiting.Count - kept);
         return batch;
     }
 
