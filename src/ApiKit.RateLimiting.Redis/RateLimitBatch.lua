@@ -26,7 +26,8 @@ end
 local NEVER = -1
 local floor = math.floor
 
-local raws = redis.call('MGET', unpack(KEYS))
+-- MGET takes at least one key; a request whose limits all have no key yet decides nothing and admits.
+local raws = #KEYS > 0 and redis.call('MGET', unpack(KEYS)) or {}
 -- Per distinct key, found at its first position f in KEYS: first[key] = f, and st[5f-4 .. 5f] = a, b, c, whether it
 -- holds state, its TTL (us) once changed (false until then). Flat tables: every table costs the server an allocation.
 local first, st = {}, {}

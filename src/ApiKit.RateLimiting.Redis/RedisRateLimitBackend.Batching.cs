@@ -48,7 +48,7 @@ internal sealed partial class RedisRateLimitBackend
     {
         slot = false;
         var connection = Volatile.Read(ref _connection);
-        if (_maxBatchSize <= 1 || connection is not { IsCompletedSuccessfully: true })
+        if (_maxBatchSize <= 1 || connection is not { IsCompletedSuccessfully: true } || pending.Keys.Length == 0)
         {
             return false;
         }

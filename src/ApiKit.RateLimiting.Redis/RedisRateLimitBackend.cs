@@ -411,7 +411,8 @@ internal sealed partial class RedisRateLimitBackend : RateLimitBackend, IDisposa
         {
             _policy = policy;
             var limits = policy.Limits;
-            Batchable = Array.TrueForAll(limits, l => l.Parameters.Algorithm != RateLimitAlgorithm.SlidingWindowLog);
+            // The batch request counts a request's limits in one byte.
+            Batchable = limits.Length <= byte.MaxValue && Array.TrueForAll(limits, l => l.Parameters.Algorithm != RateLimitAlgorithm.SlidingWindowLog);
             _keyStart = new string[limits.Length];
             _keyEnd = new string[limits.Length];
             var shared = limits.Length > 1;
@@ -436,7 +437,7 @@ internal sealed partial class RedisRateLimitBackend : RateLimitBackend, IDisposa
             _singleDelayed = RedisRateLimitBackend.Arguments(policy, all, 1, allowDelay: true);
         }
 
-        /// <summary>Gets whether the batch script can decide this policy (the sliding log keeps lists and is never batched).</summary>
+        /// <summary>Gets whether the batch script can decide this policy (the sliding log keeps lists and is never batched; nor are more than 255 limits).</summary>
         public bool Batchable { get; }
 
         public string Key(int limit, string partitionKey) => string.Concat(_keyStart[limit], partitionKey, _keyEnd[limit]);

@@ -150,6 +150,16 @@ public sealed class RedisBatchingTests(RedisServerFixture redis) : IAsyncLifetim
     }
 
     [Fact]
+    public void BatchScript_RequestWithoutKeys_AdmitsWithoutTouchingRedis()
+    {
+        var (keys, values) = RedisRateLimitBackend.BatchRequest([Pending([], "none", [], 1, false)]);
+
+        var answer = (byte[])_connection.GetDatabase().ScriptEvaluate(RedisRateLimitScript.BatchSource, keys, values)!;
+
+        Assert.Equal([1], answer);
+    }
+
+    [Fact]
     public async Task DecideAsync_64CallersWithBatching_AdmitExactlyTheLimitAndBatch()
     {
         await using var provider = Provider(RedisFailureMode.FailClosed, TimeSpan.FromSeconds(10));
