@@ -35,6 +35,18 @@ internal sealed partial class RedisRateLimitBackend
     private int _inFlight;
     private long _batchedDecisions;
 
+    /// <summary>Gets how many decisions wait for a batch now (tests and diagnostics).</summary>
+    internal int QueuedDecisions
+    {
+        get
+        {
+            lock (_batchGate)
+            {
+                return _waiting.Count;
+            }
+        }
+    }
+
     /// <summary>Gets how many decisions went to Redis in a batch rather than alone (tests and diagnostics).</summary>
     internal long BatchedDecisions => Interlocked.Read(ref _batchedDecisions);
 

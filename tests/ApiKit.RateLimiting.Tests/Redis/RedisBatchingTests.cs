@@ -228,6 +228,40 @@ public sealed class RedisBatchingTests(RedisServerFixture redis) : IAsyncLifetim
         Assert.True(backend.BatchedDecisions > 0, "no decision was batched");
     }
 
+    [Fact]
+    public async Task DecideAsync_RedisBusyPastTheTimeout_QueuedWaitersTakeTheirFailureModeWithinTheTimeout()
+    {
+        var time = new ManualTimeProvider();
+        await using var provider = Provider(RedisFailureMode.FailOpen, TimeSpan.FromMilliseconds(200), time);
+        var backend = provider.GetRequiredService<RedisRateLimitBackend>();
+        var policy = provider.GetRequiredService<RateLimitPolicyRegistry>().Current.Policies["main"];
+        var warmup = new PolicyEvaluation(policy, ["k"], 1);
+        await backend.DecideAsync(warmup, allowDelay: false, CancellationToken.None);
+        Assert.Null(warmup.Fallback);
+
+        // A script that keeps the server busy for 3 s (Redis runs one script at a time): nothing answers meanwhile.
+        using var other = await RedisTestConnection.ConnectAsync(redis.ConnectionString + ",syncTimeout=15000");
+        var busy = other.GetDatabase().ScriptEvaluateAsync(
+            "local s = redis.call('TIME') repeat local n = redis.call('TIME') until (n[1] - s[1]) * 1000000 + (n[2] - s[2]) > 3000000 return 1");
+        var evaluations = Enumerable.Range(0, 64).Select(_ => new PolicyEvaluation(policy, ["k"], 1)).ToArray();
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var decisions = evaluations.Select(e => backend.DecideAsync(e, allowDelay: false, CancellationToken.None).AsTask()).ToArray();
+        while (backend.QueuedDecisions < 64 - RedisRateLimitBackend.MaxInFlight && clock.Elapsed < TimeSpan.FromSeconds(2))
+        {
+            await Task.Yield();
+        }
+
+        Assert.Equal(64 - RedisRateLimitBackend.MaxInFlight, backend.QueuedDecisions);
+        time.Advance(TimeSpan.FromMilliseconds(200));
+        await Task.WhenAll(decisions).WaitAsync(TimeSpan.FromSeconds(2));
+
+        // All decided by the failure mode while Redis was still busy: the queued ones did not wait a second timeout.
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(2.5), $"took {clock.Elapsed}");
+        Assert.All(evaluations, e => Assert.Equal("timeout", e.Fallback));
+        Assert.All(evaluations, e => Assert.True(e.Allowed));
+        await busy.WaitAsync(TimeSpan.FromSeconds(10));
+    }
+
     private static RedisRateLimitBackend.PendingDecision Pending(LimitParameters[] parameters, string id, int[] keyChoice, long cost, bool allowDelay)
     {
         var keys = new List<RedisKey>();
@@ -261,10 +295,15 @@ public sealed class RedisBatchingTests(RedisServerFixture redis) : IAsyncLifetim
         return [.. decoded];
     }
 
-    private ServiceProvider Provider(RedisFailureMode mode, TimeSpan timeout)
+    private ServiceProvider Provider(RedisFailureMode mode, TimeSpan timeout, TimeProvider? time = null)
     {
         var services = new ServiceCollection();
         services.AddLogging();
+        if (time is not null)
+        {
+            services.AddSingleton(time);
+        }
+
         services.AddSingleton<IConnectionMultiplexer>(_connection);
         services.AddApiKitRateLimiting(o => o.AddPolicy("main", new RateLimitPolicyLimit
         {
