@@ -51,6 +51,7 @@ internal sealed partial class RedisRateLimitBackend : RateLimitBackend, IDisposa
         _services = services;
         _breaker = new RedisCircuitBreaker(_options.FailureThreshold, _options.BreakDuration, timeProvider);
         _exhausted = new ExhaustedKeyCache(_options.MaxExhaustedKeys, timeProvider);
+        _maxBatchSize = _options.MaxBatchSize;
     }
 
     public override bool TryDecide(PolicyEvaluation evaluation, bool allowDelay)
@@ -87,8 +88,45 @@ internal sealed partial class RedisRateLimitBackend : RateLimitBackend, IDisposa
         string outcome = "error";
         try
         {
-            var result = await EvaluateAsync(evaluation, redisKeys, allowDelay).WaitAsync(_options.Timeout, _timeProvider, cancellationToken).ConfigureAwait(false);
-            Apply(evaluation, redisKeys, (RedisResult[])result!, allowDelay);
+            var script = ScriptOf(evaluation.Policy);
+            if (script.Batchable)
+            {
+                var pending = script.Pending(evaluation, redisKeys, allowDelay);
+                byte[] answer;
+                var slot = false;
+                if (probe || !TryQueue(pending, out slot))
+                {
+                    try
+                    {
+                        var (keys, values) = BatchRequest([pending]);
+                        answer = (byte[])(await EvaluateBatchAsync(keys, values).WaitAsync(_options.Timeout, _timeProvider, cancellationToken).ConfigureAwait(false))!;
+                    }
+                    finally
+                    {
+                        if (slot)
+                        {
+                            LeaveBatching();
+                        }
+                    }
+                }
+                else
+                {
+                    // The batch enforces the timeout for all its waiters, so a waiter needs no timer of its own.
+                    var completion = pending.Completion!.Task;
+                    answer = cancellationToken.CanBeCanceled
+                        ? await completion.WaitAsync(cancellationToken).ConfigureAwait(false)
+                        : await completion.ConfigureAwait(false);
+                }
+
+                Apply(evaluation, redisKeys, answer, pending.Offset, allowDelay);
+            }
+            else
+            {
+                var (keys, values) = Request(evaluation, script, redisKeys, allowDelay);
+                var result = (RedisResult[])(await EvaluateAsync(keys, values).WaitAsync(_options.Timeout, _timeProvider, cancellationToken).ConfigureAwait(false))!;
+                Apply(evaluation, redisKeys, result, allowDelay);
+            }
+
             outcome = "ok";
             if (_breaker.OnSuccess())
             {
@@ -168,10 +206,9 @@ internal sealed partial class RedisRateLimitBackend : RateLimitBackend, IDisposa
         return false;
     }
 
-    private async Task<RedisResult> EvaluateAsync(PolicyEvaluation evaluation, string?[] redisKeys, bool allowDelay)
+    /// <summary>The script's keys and arguments for one request: its keys present, and cost, delay flag, clock and limits.</summary>
+    private static (RedisKey[] Keys, RedisValue[] Values) Request(PolicyEvaluation evaluation, PolicyScript script, string?[] redisKeys, bool allowDelay)
     {
-        var connection = ConnectAsync();
-        var database = (connection.IsCompletedSuccessfully ? connection.Result : await connection.ConfigureAwait(false)).GetDatabase();
         var count = 0;
         foreach (var key in redisKeys)
         {
@@ -189,8 +226,16 @@ internal sealed partial class RedisRateLimitBackend : RateLimitBackend, IDisposa
         }
 
         var values = count == redisKeys.Length
-            ? ScriptOf(evaluation.Policy).Arguments(evaluation.Cost, allowDelay)
+            ? script.Arguments(evaluation.Cost, allowDelay)
             : Arguments(evaluation.Policy, redisKeys, evaluation.Cost, allowDelay);
+        return (keys, values);
+    }
+
+    /// <summary>One request alone; while batching, the in-flight slot it took is given back when Redis answered or the timeout passed.</summary>
+    private async Task<RedisResult> EvaluateAsync(RedisKey[] keys, RedisValue[] values)
+    {
+        var connection = ConnectAsync();
+        var database = (connection.IsCompletedSuccessfully ? connection.Result : await connection.ConfigureAwait(false)).GetDatabase();
         return await RedisRateLimitScript.EvaluateAsync(database, keys, values).ConfigureAwait(false);
     }
 
@@ -226,21 +271,39 @@ internal sealed partial class RedisRateLimitBackend : RateLimitBackend, IDisposa
         return values;
     }
 
+    /// <summary>Reads one request's decisions from the one-request script's result.</summary>
     private void Apply(PolicyEvaluation evaluation, string?[] redisKeys, RedisResult[] result, bool allowDelay)
     {
         var j = 0;
         for (var i = 0; i < redisKeys.Length; i++)
         {
-            if (redisKeys[i] is null)
+            if (redisKeys[i] is not null)
             {
-                continue;
+                var at = 1 + (5 * j++);
+                evaluation.Decisions[i] = new LimitDecision((long)result[at] == 1, (long)result[at + 1], (long)result[at + 2], (long)result[at + 3], (long)result[at + 4]);
             }
-
-            var at = 1 + (5 * j);
-            evaluation.Decisions[i] = new LimitDecision((long)result[at] == 1, (long)result[at + 1], (long)result[at + 2], (long)result[at + 3], (long)result[at + 4]);
-            j++;
         }
 
+        Settle(evaluation, redisKeys, allowDelay);
+    }
+
+    /// <summary>Reads one request's decisions from the batch script's packed answer, starting at <paramref name="offset"/>.</summary>
+    private void Apply(PolicyEvaluation evaluation, string?[] redisKeys, byte[] answer, int offset, bool allowDelay)
+    {
+        var j = 0;
+        for (var i = 0; i < redisKeys.Length; i++)
+        {
+            if (redisKeys[i] is not null)
+            {
+                evaluation.Decisions[i] = ReadDecision(answer, offset, j++);
+            }
+        }
+
+        Settle(evaluation, redisKeys, allowDelay);
+    }
+
+    private void Settle(PolicyEvaluation evaluation, string?[] redisKeys, bool allowDelay)
+    {
         evaluation.Settle(allowDelay);
         if (evaluation.Allowed)
         {
@@ -342,11 +405,14 @@ internal sealed partial class RedisRateLimitBackend : RateLimitBackend, IDisposa
         private readonly RedisValue[] _single;
         private readonly RedisValue[] _singleDelayed;
         private readonly CompiledPolicy _policy;
+        private readonly byte[] _packed;
 
         public PolicyScript(CompiledPolicy policy, string prefix)
         {
             _policy = policy;
             var limits = policy.Limits;
+            // The batch request counts a request's limits in one byte.
+            Batchable = limits.Length <= byte.MaxValue && Array.TrueForAll(limits, l => l.Parameters.Algorithm != RateLimitAlgorithm.SlidingWindowLog);
             _keyStart = new string[limits.Length];
             _keyEnd = new string[limits.Length];
             var shared = limits.Length > 1;
@@ -359,13 +425,50 @@ internal sealed partial class RedisRateLimitBackend : RateLimitBackend, IDisposa
                 _keyEnd[i] = shared ? string.Empty : string.Create(CultureInfo.InvariantCulture, $"}}:{algorithm}");
             }
 
+            _packed = new byte[limits.Length * LimitSize];
+            for (var i = 0; i < limits.Length; i++)
+            {
+                PackLimit(_packed.AsSpan(i * LimitSize), limits[i].Parameters);
+            }
+
             var all = new string?[limits.Length];
             Array.Fill(all, string.Empty);
             _single = RedisRateLimitBackend.Arguments(policy, all, 1, allowDelay: false);
             _singleDelayed = RedisRateLimitBackend.Arguments(policy, all, 1, allowDelay: true);
         }
 
+        /// <summary>Gets whether the batch script can decide this policy (the sliding log keeps lists and is never batched; nor are more than 255 limits).</summary>
+        public bool Batchable { get; }
+
         public string Key(int limit, string partitionKey) => string.Concat(_keyStart[limit], partitionKey, _keyEnd[limit]);
+
+        /// <summary>The request as the batch script takes it: its keys present and their packed limits (shared when all are present).</summary>
+        public PendingDecision Pending(PolicyEvaluation evaluation, string?[] redisKeys, bool allowDelay)
+        {
+            var count = 0;
+            foreach (var key in redisKeys)
+            {
+                count += key is null ? 0 : 1;
+            }
+
+            var keys = new RedisKey[count];
+            var limits = count == redisKeys.Length ? _packed : new byte[count * LimitSize];
+            var j = 0;
+            for (var i = 0; i < redisKeys.Length; i++)
+            {
+                if (redisKeys[i] is { } key)
+                {
+                    if (count != redisKeys.Length)
+                    {
+                        PackLimit(limits.AsSpan(j * LimitSize), _policy.Limits[i].Parameters);
+                    }
+
+                    keys[j++] = key;
+                }
+            }
+
+            return new PendingDecision(keys, evaluation.Cost, allowDelay, limits);
+        }
 
         public RedisValue[] Arguments(long cost, bool allowDelay) =>
             cost == 1 ? (allowDelay ? _singleDelayed : _single) : RedisRateLimitBackend.Arguments(_policy, _keyStart, cost, allowDelay);

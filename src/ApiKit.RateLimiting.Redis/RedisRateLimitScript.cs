@@ -11,28 +11,39 @@ namespace ApiKit.RateLimiting.Redis;
 /// </summary>
 internal static class RedisRateLimitScript
 {
-    public static readonly string Source = Load();
+    public static readonly string Source = Load("RateLimit.lua");
 
     public static readonly byte[] Hash = Sha1(Source);
 
-    public static async Task<RedisResult> EvaluateAsync(IDatabase database, RedisKey[] keys, RedisValue[] values)
+    /// <summary>The batch script (<c>RateLimitBatch.lua</c>): several requests decided in order in one call.</summary>
+    public static readonly string BatchSource = Load("RateLimitBatch.lua");
+
+    public static readonly byte[] BatchHash = Sha1(BatchSource);
+
+    public static Task<RedisResult> EvaluateAsync(IDatabase database, RedisKey[] keys, RedisValue[] values) =>
+        EvaluateAsync(database, Hash, Source, keys, values);
+
+    public static Task<RedisResult> EvaluateBatchAsync(IDatabase database, RedisKey[] keys, RedisValue[] values) =>
+        EvaluateAsync(database, BatchHash, BatchSource, keys, values);
+
+    private static async Task<RedisResult> EvaluateAsync(IDatabase database, byte[] hash, string source, RedisKey[] keys, RedisValue[] values)
     {
         try
         {
-            return await database.ScriptEvaluateAsync(Hash, keys, values).ConfigureAwait(false);
+            return await database.ScriptEvaluateAsync(hash, keys, values).ConfigureAwait(false);
         }
         catch (RedisServerException e) when (e.Message.StartsWith("NOSCRIPT", StringComparison.Ordinal))
         {
-            return await database.ScriptEvaluateAsync(Source, keys, values).ConfigureAwait(false);
+            return await database.ScriptEvaluateAsync(source, keys, values).ConfigureAwait(false);
         }
     }
 
     [SuppressMessage("Security", "CA5350:Do Not Use Weak Cryptographic Algorithms", Justification = "SHA-1 is how Redis names scripts (EVALSHA); it protects nothing.")]
     private static byte[] Sha1(string source) => SHA1.HashData(Encoding.UTF8.GetBytes(source));
 
-    private static string Load()
+    private static string Load(string name)
     {
-        using var stream = typeof(RedisRateLimitScript).Assembly.GetManifestResourceStream("ApiKit.RateLimiting.Redis.RateLimit.lua")
+        using var stream = typeof(RedisRateLimitScript).Assembly.GetManifestResourceStream("ApiKit.RateLimiting.Redis." + name)
             ?? throw new InvalidOperationException("The rate limit script is not embedded.");
         using var reader = new StreamReader(stream, Encoding.UTF8);
         return reader.ReadToEnd();

@@ -15,6 +15,9 @@ public static class RedisRateLimitingDefaults
     /// <summary>The default largest number of keys remembered as exhausted: 100,000.</summary>
     public const int MaxExhaustedKeys = 100_000;
 
+    /// <summary>The default largest number of decisions sent in one script call: 64.</summary>
+    public const int MaxBatchSize = 64;
+
     /// <summary>The default time Redis has to answer: 250 milliseconds.</summary>
     public static readonly TimeSpan Timeout = TimeSpan.FromMilliseconds(250);
 

@@ -48,6 +48,16 @@ public sealed class RedisRateLimitingOptions
     [Range(0, 10_000_000)]
     public int MaxExhaustedKeys { get; set; } = RedisRateLimitingDefaults.MaxExhaustedKeys;
 
+    /// <summary>
+    /// Gets or sets how many decisions may share one script call. Decisions that arrive while earlier ones are still
+    /// in flight wait for the next call and go together, decided in arrival order exactly as one by one, so under load
+    /// the server runs one script per batch instead of one per decision. A lone caller is never held back. One turns
+    /// batching off.
+    /// </summary>
+    /// <value>Defaults to <see cref="RedisRateLimitingDefaults.MaxBatchSize"/> (64).</value>
+    [Range(1, 1000)]
+    public int MaxBatchSize { get; set; } = RedisRateLimitingDefaults.MaxBatchSize;
+
     internal RedisFailureMode ModeFor(string policy) =>
         PolicyFailureModes.TryGetValue(policy, out var mode) ? mode : FailureMode;
 }

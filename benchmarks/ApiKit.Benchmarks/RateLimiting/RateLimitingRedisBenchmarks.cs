@@ -79,7 +79,10 @@ public class RateLimitingRedisBenchmarks
         await _connection.GetDatabase().ScriptEvaluateAsync(_floorHash, ["floor"]);
     });
 
-    /// <summary>The decision script alone (same keys and arguments as <see cref="ApiKitDecision"/>), to split server from client cost.</summary>
+    /// <summary>
+    /// The one-request decision script alone (<c>RateLimit.lua</c>, same limit as <see cref="ApiKitDecision"/>), which
+    /// ApiKit now uses only for the sliding log; kept to compare with earlier runs.
+    /// </summary>
     [Benchmark(OperationsPerInvoke = Operations)]
     public Task ScriptOnly() => Run(async () =>
     {

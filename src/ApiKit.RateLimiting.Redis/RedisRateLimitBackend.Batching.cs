@@ -1,0 +1,260 @@
+using System.Buffers.Binary;
+using StackExchange.Redis;
+
+namespace ApiKit.RateLimiting.Redis;
+
+/// <summary>
+/// Opportunistic batching. At most <see cref="MaxInFlight"/> script calls are outstanding; a decision arriving while
+/// all are taken waits in a queue, and each call that ends (answered, failed or timed out) sends what has queued up
+/// meanwhile as one batch script call (<c>RateLimitBatch.lua</c>), up to <see cref="RedisRateLimitingOptions.MaxBatchSize"/>
+/// decisions. Nothing waits for a timer: a lone caller always finds a free call and goes straight out, and under load
+/// the server pays TIME, the reads and the script call once per batch.
+/// </summary>
+/// <remarks>
+/// A script may only touch keys of one hash slot on a cluster, so a batch takes the oldest waiter and only those
+/// waiters whose keys hash to its slot; the rest go in a later batch. On a single server every key has the same slot
+/// (StackExchange.Redis reports none), so any waiters batch together.
+/// Timeout: a waiter's batch gets what is left of the oldest waiter's <see cref="RedisRateLimitingOptions.Timeout"/>,
+/// and fails all its waiters (each then takes its failure mode) when that runs out, so no waiter waits longer than
+/// the timeout in all, and a waiter needs no timer of its own.
+/// </remarks>
+internal sealed partial class RedisRateLimitBackend
+{
+    /// <summary>Script calls outstanding at once before decisions queue; two keep the connection busy while one returns.</summary>
+    internal const int MaxInFlight = 2;
+
+    /// <summary>Bytes of one packed limit in a batch request.</summary>
+    internal const int LimitSize = 33;
+
+    /// <summary>Bytes of one limit's answer in a batch result.</summary>
+    internal const int AnswerSize = 33;
+
+    private readonly Lock _batchGate = new();
+    private readonly List<PendingDecision> _waiting = [];
+    private readonly int _maxBatchSize;
+    private int _inFlight;
+    private long _batchedDecisions;
+
+    /// <summary>Gets how many decisions wait for a batch now (tests and diagnostics).</summary>
+    internal int QueuedDecisions
+    {
+        get
+        {
+            lock (_batchGate)
+            {
+                return _waiting.Count;
+            }
+        }
+    }
+
+    /// <summary>Gets how many decisions went to Redis in a batch rather than alone (tests and diagnostics).</summary>
+    internal long BatchedDecisions => Interlocked.Read(ref _batchedDecisions);
+
+    /// <summary>
+    /// Either takes an outstanding-call slot (returns false: send <paramref name="pending"/> alone now, then call
+    /// <see cref="LeaveBatching"/> if <paramref name="slot"/>), or queues it for the next batch (returns true: await its
+    /// <see cref="PendingDecision.Completion"/>). Batching off or the connection not up yet, it neither queues nor
+    /// takes a slot.
+    /// </summary>
+    private bool TryQueue(PendingDecision pending, out bool slot)
+    {
+        slot = false;
+        var connection = Volatile.Read(ref _connection);
+        if (_maxBatchSize <= 1 || connection is not { IsCompletedSuccessfully: true } || pending.Keys.Length == 0)
+        {
+            return false;
+        }
+
+        lock (_batchGate)
+        {
+            if (_inFlight < MaxInFlight)
+            {
+                _inFlight++;
+                slot = true;
+                return false;
+            }
+
+            pending.Slot = connection.Result.HashSlot(pending.Keys[0]);
+            pending.Enqueued = _timeProvider.GetTimestamp();
+            pending.Completion = new TaskCompletionSource<byte[]>(TaskCreationOptions.RunContinuationsAsynchronously);
+            _waiting.Add(pending);
+            return true;
+        }
+    }
+
+    /// <summary>Gives back an outstanding-call slot, sending the queued decisions as the next batch if any wait.</summary>
+    private void LeaveBatching()
+    {
+        List<PendingDecision>? batch;
+        lock (_batchGate)
+        {
+            _inFlight--;
+            batch = _waiting.Count == 0 ? null : TakeBatch();
+        }
+
+        if (batch is not null)
+        {
+            _ = RunBatchAsync(batch);
+        }
+    }
+
+    /// <summary>Takes the next batch from the queue and the outstanding-call slot it will use.</summary>
+    private List<PendingDecision> TakeBatch()
+    {
+        _inFlight++;
+        return TakeBatch(_waiting, _maxBatchSize);
+    }
+
+    /// <summary>
+    /// Removes and returns the oldest waiter and the later ones of its hash slot, up to <paramref name="maxBatchSize"/>,
+    /// in arrival order; the others stay queued in their order.
+    /// </summary>
+    internal static List<PendingDecision> TakeBatch(List<PendingDecision> waiting, int maxBatchSize)
+    {
+        var first = waiting[0];
+        var batch = new List<PendingDecision>(Math.Min(waiting.Count, maxBatchSize));
+        var kept = 0;
+        for (var i = 0; i < waiting.Count; i++)
+        {
+            var pending = waiting[i];
+            if (batch.Count < maxBatchSize && pending.Slot == first.Slot)
+            {
+                batch.Add(pending);
+            }
+            else
+            {
+                waiting[kept++] = pending;
+            }
+        }
+
+        waiting.RemoveRange(kept, waiting.Count - kept);
+        return batch;
+    }
+
+    /// <summary>Sends one batch and hands every waiter the whole result (or the failure); never throws.</summary>
+    private async Task RunBatchAsync(List<PendingDecision> batch)
+    {
+        var left = _options.Timeout - _timeProvider.GetElapsedTime(batch[0].Enqueued);
+        byte[]? result = null;
+        Exception? failure = null;
+        try
+        {
+            if (left <= TimeSpan.Zero)
+            {
+                throw new TimeoutException("The rate limit decision waited its whole timeout for a batch.");
+            }
+
+            var (keys, values) = BatchRequest(batch);
+            result = (byte[])(await EvaluateBatchAsync(keys, values).WaitAsync(left, _timeProvider).ConfigureAwait(false))!;
+            Interlocked.Add(ref _batchedDecisions, batch.Count);
+        }
+        catch (Exception e)
+        {
+            // Whatever went wrong goes to every waiter, whose own handling decides (or rethrows) as for a lone call;
+            // swallowing it here would leave them waiting forever.
+            failure = e;
+        }
+        finally
+        {
+            // Before the waiters run on: the next batch is what queued while this one was out.
+            LeaveBatching();
+        }
+
+        foreach (var pending in batch)
+        {
+            if (failure is null)
+            {
+                pending.Completion!.TrySetResult(result!);
+            }
+            else
+            {
+                pending.Completion!.TrySetException(failure);
+            }
+        }
+    }
+
+    internal async Task<RedisResult> EvaluateBatchAsync(RedisKey[] keys, RedisValue[] values)
+    {
+        var connection = ConnectAsync();
+        var database = (connection.IsCompletedSuccessfully ? connection.Result : await connection.ConfigureAwait(false)).GetDatabase();
+        return await RedisRateLimitScript.EvaluateBatchAsync(database, keys, values).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The batch script's keys and arguments: every request's keys in order, the clock argument, and the requests
+    /// packed one after another. Sets each request's offset, where its answer will start in the packed result.
+    /// </summary>
+    internal static (RedisKey[] Keys, RedisValue[] Values) BatchRequest(IReadOnlyList<PendingDecision> batch)
+    {
+        int keyCount = 0, size = 0;
+        foreach (var pending in batch)
+        {
+            keyCount += pending.Keys.Length;
+            size += 10 + pending.Limits.Length;
+        }
+
+        var keys = new RedisKey[keyCount];
+        var packed = new byte[size];
+        int k = 0, at = 0, offset = 0;
+        foreach (var pending in batch)
+        {
+            pending.Keys.CopyTo(keys, k);
+            k += pending.Keys.Length;
+            BinaryPrimitives.WriteDoubleLittleEndian(packed.AsSpan(at), pending.Cost);
+            packed[at + 8] = pending.AllowDelay ? (byte)1 : (byte)0;
+            packed[at + 9] = (byte)pending.Keys.Length;
+            pending.Limits.CopyTo(packed, at + 10);
+            at += 10 + pending.Limits.Length;
+            pending.Offset = offset;
+            offset += 1 + (AnswerSize * pending.Keys.Length);
+        }
+
+        return (keys, [string.Empty, packed]);
+    }
+
+    /// <summary>Packs limits as the batch script reads them: algorithm (byte), N, W, burst, queue (doubles).</summary>
+    internal static void PackLimit(Span<byte> to, in LimitParameters p)
+    {
+        to[0] = (byte)p.Algorithm;
+        BinaryPrimitives.WriteDoubleLittleEndian(to[1..], p.PermitLimit);
+        BinaryPrimitives.WriteDoubleLittleEndian(to[9..], p.WindowMicros);
+        BinaryPrimitives.WriteDoubleLittleEndian(to[17..], p.Burst);
+        BinaryPrimitives.WriteDoubleLittleEndian(to[25..], p.QueueLimit);
+    }
+
+    /// <summary>Reads limit <paramref name="j"/> of the request whose answer starts at <paramref name="offset"/>.</summary>
+    internal static LimitDecision ReadDecision(byte[] answer, int offset, int j)
+    {
+        var at = answer.AsSpan(offset + 1 + (AnswerSize * j));
+        return new LimitDecision(
+            at[0] == 1,
+            (long)BinaryPrimitives.ReadDoubleLittleEndian(at[1..]),
+            (long)BinaryPrimitives.ReadDoubleLittleEndian(at[9..]),
+            (long)BinaryPrimitives.ReadDoubleLittleEndian(at[17..]),
+            (long)BinaryPrimitives.ReadDoubleLittleEndian(at[25..]));
+    }
+
+    /// <summary>
+    /// A decision for the batch script: its keys, cost, delay flag and packed limits; while queued, its hash slot, when
+    /// it queued and its completion; once sent, where its answer starts.
+    /// </summary>
+    internal sealed class PendingDecision(RedisKey[] keys, long cost, bool allowDelay, byte[] limits)
+    {
+        public RedisKey[] Keys { get; } = keys;
+
+        public long Cost { get; } = cost;
+
+        public bool AllowDelay { get; } = allowDelay;
+
+        /// <summary>Gets the limits of <see cref="Keys"/>, packed (<see cref="LimitSize"/> bytes each).</summary>
+        public byte[] Limits { get; } = limits;
+
+        public int Slot { get; set; }
+
+        public long Enqueued { get; set; }
+
+        public TaskCompletionSource<byte[]>? Completion { get; set; }
+
+        public int Offset { get; set; }
+    }
+}

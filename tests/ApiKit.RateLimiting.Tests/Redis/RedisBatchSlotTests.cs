@@ -1,0 +1,33 @@
+using ApiKit.RateLimiting.Redis;
+
+namespace ApiKit.RateLimiting.Tests.Redis;
+
+/// <summary>On a cluster a script may touch one hash slot only: a batch is the oldest waiter and later ones of its slot.</summary>
+public sealed class RedisBatchSlotTests
+{
+    [Fact]
+    public void TakeBatch_WaitersOfSeveralSlots_TakesTheOldestsSlotInOrderUpToTheSize()
+    {
+        var waiting = new[] { 5, 7, 5, 5, 7, 5 }.Select(Waiter).ToList();
+        var all = waiting.ToArray();
+
+        var batch = RedisRateLimitBackend.TakeBatch(waiting, maxBatchSize: 3);
+
+        Assert.Equal([all[0], all[2], all[3]], batch);
+        Assert.Equal([all[1], all[4], all[5]], waiting);
+    }
+
+    [Fact]
+    public void TakeBatch_SingleServerNoSlot_TakesEveryWaiterUpToTheSize()
+    {
+        var waiting = Enumerable.Repeat(-1, 5).Select(Waiter).ToList();
+        var all = waiting.ToArray();
+
+        var batch = RedisRateLimitBackend.TakeBatch(waiting, maxBatchSize: 4);
+
+        Assert.Equal(all[..4], batch);
+        Assert.Equal([all[4]], waiting);
+    }
+
+    private static RedisRateLimitBackend.PendingDecision Waiter(int slot) => new([$"k{slot}"], 1, false, new byte[RedisRateLimitBackend.LimitSize]) { Slot = slot };
+}
