@@ -100,7 +100,7 @@ internal sealed class KeyedTable<TKey>
                 if (typeof(TKey).IsValueType || (slot.Key is { } stored && KeyEquals(stored, key)))
                 {
                     slot.Gate.EnterReadFirst();
-                    if (slot.Tag == tag && KeyEquals(slot.Key, key))
+                    if (slot.Tag == tag && KeyEqualsUnderGate(ref slot, key))
                     {
                         return index;
                     }
@@ -118,7 +118,7 @@ internal sealed class KeyedTable<TKey>
     {
         ref var slot = ref Slots[index];
         slot.Gate.Enter();
-        if (slot.Tag < 0 && KeyEquals(slot.Key, key))
+        if (slot.Tag < 0 && KeyEqualsUnderGate(ref slot, key))
         {
             return true;
         }
@@ -191,6 +191,21 @@ internal sealed class KeyedTable<TKey>
     // Fibonacci hashing: the top bits of the product depend on every bit of the tag, so keys whose hashes differ only
     // in high bits (or are sequential integers) still spread over the whole table.
     private int Home(int tag) => (int)(((uint)tag * 2654435769u) >> _shift);
+
+    // The comparer (or a key type's Equals) is the caller's code running while the gate is held: if it throws, the
+    // gate must not stay closed, or every later probe of the slot, eviction and growth would spin on it forever.
+    private bool KeyEqualsUnderGate(ref KeyedSlot<TKey> slot, TKey key)
+    {
+        try
+        {
+            return KeyEquals(slot.Key, key);
+        }
+        catch
+        {
+            slot.Gate.Exit();
+            throw;
+        }
+    }
 
     private bool KeyEquals(TKey stored, TKey key)
     {

@@ -134,6 +134,29 @@ public sealed class KeyedTableTests
     }
 
     [Fact]
+    public async Task AttemptAcquire_ComparerThrowsUnderTheGate_ReleasesTheGate()
+    {
+        var time = new ManualTimeProvider();
+        var comparer = new ThrowingComparer();
+        using var limiter = (KeyedRateLimiter<int>)ApiKitRateLimiter.CreateKeyed(
+            AlgorithmRateLimiterTests.Rule(RateLimitAlgorithm.TokenBucket, Limit, TimeSpan.FromSeconds(10)), time, Timeout.InfiniteTimeSpan, comparer);
+        limiter.AttemptAcquire(1).Dispose();
+
+        comparer.Throw = true;
+        Assert.Throws<InvalidOperationException>(() => limiter.AttemptAcquire(1));
+        comparer.Throw = false;
+
+        // A gate left closed would make this spin forever; the bound only turns that hang into a failure.
+        var acquired = await Task.Run(() =>
+        {
+            using var lease = limiter.AttemptAcquire(1);
+            return lease.IsAcquired;
+        }).WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.True(acquired);
+        Assert.Equal(1, limiter.Store.Evict() + limiter.Store.Count);
+    }
+
+    [Fact]
     public void Evict_MostKeysAtRest_ShrinksTheTableAndKeepsTheRest()
     {
         var time = new ManualTimeProvider();
@@ -270,4 +293,13 @@ public sealed class KeyedTableTests
     }
 
     private sealed record Op(OpKind Kind, int Key);
+
+    private sealed class ThrowingComparer : IEqualityComparer<int>
+    {
+        public bool Throw { get; set; }
+
+        public bool Equals(int x, int y) => Throw ? throw new InvalidOperationException("comparer failed") : x == y;
+
+        public int GetHashCode(int obj) => obj;
+    }
 }
