@@ -1,4 +1,5 @@
 using System.Net;
+using ChatApi.Tests.Auth;
 
 namespace ChatApi.Tests;
 
@@ -25,6 +26,15 @@ public sealed class HealthAndOpenApiTests(ChatApiFactory factory) : IClassFixtur
         Assert.Equal("Schema version 5.", database.GetProperty("description").GetString());
         var breakers = body.GetProperty("checks").GetProperty("circuit-breakers");
         Assert.Equal("Healthy", breakers.GetProperty("status").GetString());
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, breakers.GetProperty("data").ValueKind);
+    }
+
+    [Fact]
+    public async Task Ready_AsAdmin_ListsTheBreakers()
+    {
+        var body = await factory.CreateAdminClient().GetAsync("/health/ready").ExpectAsync(HttpStatusCode.OK);
+
+        var breakers = body.GetProperty("checks").GetProperty("circuit-breakers");
         Assert.Equal(System.Text.Json.JsonValueKind.Object, breakers.GetProperty("data").ValueKind);
     }
 
