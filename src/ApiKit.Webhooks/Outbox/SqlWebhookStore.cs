@@ -34,6 +34,11 @@ public sealed class SqlWebhookStore : IWebhookDeliveryStore, IWebhookEndpointSto
     // is opened once (synchronous = NORMAL set once) and whose statements are prepared once and reused. Opening a
     // pooled connection, restating the pragma and re-preparing each statement cost more than the claim itself.
     private DbConnection? _bookkeeping;
+
+    // The bookkeeping connection's own settings before this store changed them, restored before it goes back to the
+    // pool: the application's connections to the same database come from that pool too, and must not inherit a
+    // skipped fsync or disabled automatic checkpoints.
+    private (long Synchronous, long AutoCheckpoint)? _pooledPragmas;
     private DbCommand? _claimCommand;
     private DbCommand? _loadCommand;
     private DbCommand? _recordCommand;
@@ -448,7 +453,12 @@ public sealed class SqlWebhookStore : IWebhookDeliveryStore, IWebhookEndpointSto
             }
 
             _claimCommand = _loadCommand = _recordCommand = _attemptCommand = null;
-            _bookkeeping?.Dispose();
+            if (_bookkeeping is { } connection)
+            {
+                RestorePooledPragmas(connection);
+                connection.Dispose();
+            }
+
             _bookkeeping = null;
         }
         finally
@@ -500,6 +510,8 @@ public sealed class SqlWebhookStore : IWebhookDeliveryStore, IWebhookEndpointSto
         var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         try
         {
+            _pooledPragmas = (PragmaValue(connection, "synchronous"), PragmaValue(connection, "wal_autocheckpoint"));
+
             // If the OS loses a claim or a result, the lease simply expires and the delivery is sent again (a
             // duplicate, never a loss), so this connection may skip the WAL fsync. Enqueues stay FULL on their own.
             await ExecuteAsync(connection, null, "PRAGMA synchronous = NORMAL", [], cancellationToken).ConfigureAwait(false);
@@ -533,8 +545,45 @@ public sealed class SqlWebhookStore : IWebhookDeliveryStore, IWebhookEndpointSto
         if (_bookkeeping is { } connection)
         {
             _bookkeeping = null;
+            RestorePooledPragmas(connection);
             await connection.DisposeAsync().ConfigureAwait(false);
         }
+    }
+
+    private void RestorePooledPragmas(DbConnection connection)
+    {
+        if (_pooledPragmas is not { } pragmas || connection.State != ConnectionState.Open)
+        {
+            return;
+        }
+
+        _pooledPragmas = null;
+        try
+        {
+            ExecutePragma(connection, FormattableString.Invariant($"PRAGMA synchronous = {pragmas.Synchronous}"));
+            ExecutePragma(connection, FormattableString.Invariant($"PRAGMA wal_autocheckpoint = {pragmas.AutoCheckpoint}"));
+        }
+#pragma warning disable CA1031 // A connection that cannot take a PRAGMA is broken; disposing it is all that is left.
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+        }
+    }
+
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Security", "CA2100:Review SQL queries for security vulnerabilities", Justification = "Fixed PRAGMA names and integers read from SQLite itself.")]
+    private static void ExecutePragma(DbConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Security", "CA2100:Review SQL queries for security vulnerabilities", Justification = "Fixed PRAGMA names.")]
+    private static long PragmaValue(DbConnection connection, string name)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = "PRAGMA " + name;
+        return Convert.ToInt64(command.ExecuteScalar(), CultureInfo.InvariantCulture);
     }
 
     [System.Diagnostics.CodeAnalysis.SuppressMessage("Security", "CA2100:Review SQL queries for security vulnerabilities", Justification = "Table names are validated identifiers; every value is a parameter.")]
