@@ -97,7 +97,8 @@ internal sealed partial class WebhookDeliveryProcessor
     /// <param name="cache">The dispatcher loop's endpoint cache, or null to read every endpoint from the store.</param>
     internal async Task<ClaimedRound> ClaimAsync(string workerId, int maxCount, CancellationToken cancellationToken, EndpointCache? cache = null)
     {
-        var claimed = await _store.ClaimAsync(workerId, maxCount, _timeProvider.GetUtcNow(), _options.LeaseDuration, cancellationToken).ConfigureAwait(false);
+        var claimedAt = _timeProvider.GetUtcNow();
+        var claimed = await _store.ClaimAsync(workerId, maxCount, claimedAt, _options.LeaseDuration, cancellationToken).ConfigureAwait(false);
         var endpoints = new Dictionary<string, WebhookEndpoint?>(StringComparer.Ordinal);
         foreach (var delivery in claimed)
         {
@@ -113,13 +114,13 @@ internal sealed partial class WebhookDeliveryProcessor
             }
         }
 
-        return new ClaimedRound(this, claimed, endpoints, claimed.Count == 0 ? null : _httpClientFactory.CreateClient(WebhookDeliveryDefaults.HttpClientName));
+        return new ClaimedRound(this, claimed, endpoints, claimed.Count == 0 ? null : _httpClientFactory.CreateClient(WebhookDeliveryDefaults.HttpClientName), claimedAt + _options.LeaseDuration);
     }
 
     internal Task RecordAsync(IReadOnlyList<WebhookDeliveryResult> results) =>
         _store.RecordAsync(results, _timeProvider.GetUtcNow(), CancellationToken.None);
 
-    internal async Task<WebhookDeliveryResult> DeliverAsync(HttpClient client, WebhookDelivery delivery, WebhookEndpoint? endpoint, CancellationToken cancellationToken)
+    internal async Task<WebhookDeliveryResult> DeliverAsync(HttpClient client, WebhookDelivery delivery, WebhookEndpoint? endpoint, DateTimeOffset leaseUntil, CancellationToken cancellationToken)
     {
         var now = _timeProvider.GetUtcNow();
         if (endpoint is null || !endpoint.Enabled)
@@ -134,6 +135,14 @@ internal sealed partial class WebhookDeliveryProcessor
         }
 
         using var slot = await _limits.AcquireAsync(endpoint.Id, cancellationToken).ConfigureAwait(false);
+
+        // A delivery can wait in its endpoint's queue behind slow predecessors; once too little of its lease is left for
+        // a whole attempt, another claim may already have taken it, so sending now could deliver it twice at once.
+        // Handing it back (due now, no attempt spent) lets a fresh claim send it under a fresh lease.
+        if (leaseUntil - _timeProvider.GetUtcNow() < _options.AttemptTimeout)
+        {
+            return new WebhookDeliveryResult(delivery, WebhookDeliveryState.Pending, _timeProvider.GetUtcNow(), null);
+        }
 
         // Asked for only once a slot is free, so deliveries queued behind a failing endpoint's slots see the circuit
         // that their predecessors' failures opened and wait without spending an attempt or a connection.
@@ -468,11 +477,14 @@ internal sealed partial class WebhookDeliveryProcessor
     }
 
     /// <summary>Deliveries claimed together, with their endpoints and the client they go out on.</summary>
-    internal sealed class ClaimedRound(WebhookDeliveryProcessor processor, IReadOnlyList<WebhookDelivery> deliveries, Dictionary<string, WebhookEndpoint?> endpoints, HttpClient? client)
+    internal sealed class ClaimedRound(WebhookDeliveryProcessor processor, IReadOnlyList<WebhookDelivery> deliveries, Dictionary<string, WebhookEndpoint?> endpoints, HttpClient? client, DateTimeOffset leaseUntil)
     {
         public IReadOnlyList<WebhookDelivery> Deliveries => deliveries;
 
+        /// <summary>Gets when the round's leases end (measured from before the claim, so never later than the store's).</summary>
+        public DateTimeOffset LeaseUntil => leaseUntil;
+
         public Task<WebhookDeliveryResult> DeliverAsync(int index, CancellationToken cancellationToken) =>
-            processor.DeliverAsync(client!, deliveries[index], endpoints[deliveries[index].EndpointId], cancellationToken);
+            processor.DeliverAsync(client!, deliveries[index], endpoints[deliveries[index].EndpointId], leaseUntil, cancellationToken);
     }
 }

@@ -29,6 +29,26 @@ public sealed class WebhookDeliveryProcessorTests
     }
 
     [Fact]
+    public async Task Deliver_LessLeaseLeftThanAnAttempt_HandsItBackWithoutSending()
+    {
+        var harness = new ProcessorHarness(new ScriptedHandler(HttpStatusCode.OK));
+        await harness.AddEndpointAsync();
+        await harness.Publisher.PublishAsync(new WebhookEvent("user.created", Json.Of(new { id = 1 })));
+        var round = await harness.Processor.ClaimAsync("worker", 10, CancellationToken.None);
+
+        // Queued behind slow predecessors until less than one attempt timeout of the lease is left.
+        harness.Time.Advance(harness.Options.LeaseDuration - harness.Options.AttemptTimeout + TimeSpan.FromSeconds(1));
+        var result = await round.DeliverAsync(0, CancellationToken.None);
+        await harness.Processor.RecordAsync([result]);
+
+        Assert.Empty(harness.Handler.Requests);
+        Assert.Equal(WebhookDeliveryState.Pending, result.State);
+        Assert.Null(result.Attempt);
+        Assert.Equal(1, await harness.RunAsync());
+        Assert.Single(harness.Handler.Requests);
+    }
+
+    [Fact]
     public async Task RunOnce_AlwaysFailing_FollowsSvixScheduleThenDeadLetters()
     {
         var harness = new ProcessorHarness(new ScriptedHandler(HttpStatusCode.InternalServerError));
