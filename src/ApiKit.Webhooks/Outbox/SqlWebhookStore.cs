@@ -33,6 +33,8 @@ public sealed class SqlWebhookStore : IWebhookDeliveryStore, IWebhookEndpointSto
     // SQLite: the dispatcher's claims and results all run under the write gate, so they share one connection that
     // is opened once (synchronous = NORMAL set once) and whose statements are prepared once and reused. Opening a
     // pooled connection, restating the pragma and re-preparing each statement cost more than the claim itself.
+    private const int MaxRowsPerStatement = 1000;
+
     private DbConnection? _bookkeeping;
 
     // The bookkeeping connection's own settings before this store changed them, restored before it goes back to the
@@ -218,41 +220,47 @@ public sealed class SqlWebhookStore : IWebhookDeliveryStore, IWebhookEndpointSto
             var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
             await using (transaction.ConfigureAwait(false))
             {
-                // One multi-row statement each for the updates and the attempt log: a batch costs two statements, not two per delivery.
-                var update = new StringBuilder($"UPDATE {_deliveries} AS d SET state = v.column3, attempt_count = v.column4, next_attempt_at = v.column5, lease_owner = NULL, lease_until = NULL, updated_at = @now FROM (VALUES ");
-                var updateParameters = new List<(string, object?)>(1 + (results.Count * 5)) { ("now", now.ToUnixTimeMilliseconds()) };
-                var insert = new StringBuilder($"INSERT INTO {_attempts} (message_id, endpoint_id, attempt_number, attempted_at, outcome, status_code, duration_ms, response) VALUES ");
-                var insertParameters = new List<(string, object?)>(results.Count * 8);
-                for (var i = 0; i < results.Count; i++)
+                // One multi-row statement each for the updates and the attempt log per chunk: a batch costs two statements,
+                // not two per delivery, and a chunk stays far below PostgreSQL's 65,535 bind parameters however many
+                // results the dispatcher hands over at once.
+                for (var chunk = 0; chunk < results.Count; chunk += MaxRowsPerStatement)
                 {
-                    var result = results[i];
-                    var delivery = result.Delivery;
-                    var n = i.ToString(CultureInfo.InvariantCulture);
-                    update.Append(i == 0 ? "(" : ", (").Append(CultureInfo.InvariantCulture, $"@s{n}, @t{n}, @st{n}, @a{n}, @n{n})");
-                    updateParameters.Add(("s" + n, long.Parse(delivery.DeliveryId, CultureInfo.InvariantCulture)));
-                    updateParameters.Add(("t" + n, long.Parse(delivery.LeaseToken, CultureInfo.InvariantCulture)));
-                    updateParameters.Add(("st" + n, (int)result.State));
-                    updateParameters.Add(("a" + n, delivery.AttemptCount + (result.Attempt is null ? 0 : 1)));
-                    updateParameters.Add(("n" + n, (result.NextAttemptAt ?? now).ToUnixTimeMilliseconds()));
-                    if (result.Attempt is { } a)
+                    var chunkEnd = Math.Min(results.Count, chunk + MaxRowsPerStatement);
+                    var update = new StringBuilder($"UPDATE {_deliveries} AS d SET state = v.column3, attempt_count = v.column4, next_attempt_at = v.column5, lease_owner = NULL, lease_until = NULL, updated_at = @now FROM (VALUES ");
+                    var updateParameters = new List<(string, object?)>(1 + ((chunkEnd - chunk) * 5)) { ("now", now.ToUnixTimeMilliseconds()) };
+                    var insert = new StringBuilder($"INSERT INTO {_attempts} (message_id, endpoint_id, attempt_number, attempted_at, outcome, status_code, duration_ms, response) VALUES ");
+                    var insertParameters = new List<(string, object?)>((chunkEnd - chunk) * 8);
+                    for (var i = chunk; i < chunkEnd; i++)
                     {
-                        insert.Append(insertParameters.Count == 0 ? "(" : ", (").Append(CultureInfo.InvariantCulture, $"@m{n}, @e{n}, @an{n}, @at{n}, @o{n}, @c{n}, @d{n}, @r{n})");
-                        insertParameters.Add(("m" + n, a.MessageId));
-                        insertParameters.Add(("e" + n, a.EndpointId));
-                        insertParameters.Add(("an" + n, a.AttemptNumber));
-                        insertParameters.Add(("at" + n, a.AttemptedAt.ToUnixTimeMilliseconds()));
-                        insertParameters.Add(("o" + n, (int)a.Outcome));
-                        insertParameters.Add(("c" + n, a.StatusCode));
-                        insertParameters.Add(("d" + n, (long)a.Duration.TotalMilliseconds));
-                        insertParameters.Add(("r" + n, a.Response));
+                        var result = results[i];
+                        var delivery = result.Delivery;
+                        var n = i.ToString(CultureInfo.InvariantCulture);
+                        update.Append(i == chunk ? "(" : ", (").Append(CultureInfo.InvariantCulture, $"@s{n}, @t{n}, @st{n}, @a{n}, @n{n})");
+                        updateParameters.Add(("s" + n, long.Parse(delivery.DeliveryId, CultureInfo.InvariantCulture)));
+                        updateParameters.Add(("t" + n, long.Parse(delivery.LeaseToken, CultureInfo.InvariantCulture)));
+                        updateParameters.Add(("st" + n, (int)result.State));
+                        updateParameters.Add(("a" + n, delivery.AttemptCount + (result.Attempt is null ? 0 : 1)));
+                        updateParameters.Add(("n" + n, (result.NextAttemptAt ?? now).ToUnixTimeMilliseconds()));
+                        if (result.Attempt is { } a)
+                        {
+                            insert.Append(insertParameters.Count == 0 ? "(" : ", (").Append(CultureInfo.InvariantCulture, $"@m{n}, @e{n}, @an{n}, @at{n}, @o{n}, @c{n}, @d{n}, @r{n})");
+                            insertParameters.Add(("m" + n, a.MessageId));
+                            insertParameters.Add(("e" + n, a.EndpointId));
+                            insertParameters.Add(("an" + n, a.AttemptNumber));
+                            insertParameters.Add(("at" + n, a.AttemptedAt.ToUnixTimeMilliseconds()));
+                            insertParameters.Add(("o" + n, (int)a.Outcome));
+                            insertParameters.Add(("c" + n, a.StatusCode));
+                            insertParameters.Add(("d" + n, (long)a.Duration.TotalMilliseconds));
+                            insertParameters.Add(("r" + n, a.Response));
+                        }
                     }
-                }
 
-                update.Append(") AS v WHERE d.seq = v.column1 AND d.lease_token = v.column2");
-                await ExecuteAsync(connection, transaction, update.ToString(), [.. updateParameters], cancellationToken).ConfigureAwait(false);
-                if (insertParameters.Count > 0)
-                {
-                    await ExecuteAsync(connection, transaction, insert.ToString(), [.. insertParameters], cancellationToken).ConfigureAwait(false);
+                    update.Append(") AS v WHERE d.seq = v.column1 AND d.lease_token = v.column2");
+                    await ExecuteAsync(connection, transaction, update.ToString(), [.. updateParameters], cancellationToken).ConfigureAwait(false);
+                    if (insertParameters.Count > 0)
+                    {
+                        await ExecuteAsync(connection, transaction, insert.ToString(), [.. insertParameters], cancellationToken).ConfigureAwait(false);
+                    }
                 }
 
                 await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);

@@ -30,6 +30,25 @@ public abstract class SqlStoreContract
     }
 
     [Fact]
+    public async Task Record_MoreResultsThanOneStatementCanBind_RecordsEveryOne()
+    {
+        // 8,300 results with attempts need 66,400 bind parameters in one statement, over PostgreSQL's 65,535.
+        var store = await CreateStoreAsync();
+        var endpoints = Enumerable.Range(0, 8300).Select(i => "ep_" + i.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+        await store.EnqueueAsync(Message("msg_many"), endpoints, null, CancellationToken.None);
+        var claimed = await store.ClaimAsync("w", endpoints.Length, Now, TimeSpan.FromMinutes(1), CancellationToken.None);
+        Assert.Equal(endpoints.Length, claimed.Count);
+
+        await store.RecordAsync(
+            [.. claimed.Select(c => new WebhookDeliveryResult(c, WebhookDeliveryState.Succeeded, null, new WebhookAttempt("msg_many", c.EndpointId, 1, Now, WebhookAttemptOutcome.Succeeded, 204, TimeSpan.FromMilliseconds(1), null)))],
+            Now,
+            CancellationToken.None);
+
+        Assert.Empty(await store.ClaimAsync("w", 10, Now.AddHours(1), TimeSpan.FromMinutes(1), CancellationToken.None));
+        Assert.Single(await store.ListAttemptsAsync("ep_8299", "msg_many", 10, CancellationToken.None));
+    }
+
+    [Fact]
     public async Task Enqueue_CommittedWithBusinessRow_ClaimableWithPayload()
     {
         var store = await CreateStoreAsync();
