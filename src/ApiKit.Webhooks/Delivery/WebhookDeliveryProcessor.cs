@@ -104,7 +104,9 @@ internal sealed partial class WebhookDeliveryProcessor
         {
             if (!endpoints.ContainsKey(delivery.EndpointId))
             {
-                if (cache is null || !cache.TryGet(delivery.EndpointId, Volatile.Read(ref _endpointChanges), out var endpoint))
+                // A cached endpoint that is missing or disabled is read again: the management API may have enabled it
+                // since, and acting on the stale copy would dead-letter new events.
+                if (cache is null || !cache.TryGet(delivery.EndpointId, Volatile.Read(ref _endpointChanges), out var endpoint) || endpoint is not { Enabled: true })
                 {
                     endpoint = await _endpoints.GetAsync(delivery.EndpointId, cancellationToken).ConfigureAwait(false);
                     cache?.Set(delivery.EndpointId, endpoint);

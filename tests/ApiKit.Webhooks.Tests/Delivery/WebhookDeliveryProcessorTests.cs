@@ -49,6 +49,22 @@ public sealed class WebhookDeliveryProcessorTests
     }
 
     [Fact]
+    public async Task Claim_CachedCopyDisabledButEndpointEnabledSince_DeliversInsteadOfDeadLettering()
+    {
+        var harness = new ProcessorHarness(new ScriptedHandler(HttpStatusCode.OK));
+        var endpoint = await harness.AddEndpointAsync();
+        var cache = new EndpointCache(harness.Time);
+        cache.Set(endpoint.Id, endpoint with { Enabled = false });
+        await harness.Publisher.PublishAsync(new WebhookEvent("user.created", Json.Of(new { id = 1 })));
+
+        var round = await harness.Processor.ClaimAsync("worker", 10, CancellationToken.None, cache);
+        var result = await round.DeliverAsync(0, CancellationToken.None);
+
+        Assert.Equal(WebhookDeliveryState.Succeeded, result.State);
+        Assert.Single(harness.Handler.Requests);
+    }
+
+    [Fact]
     public async Task RunOnce_AlwaysFailing_FollowsSvixScheduleThenDeadLetters()
     {
         var harness = new ProcessorHarness(new ScriptedHandler(HttpStatusCode.InternalServerError));
