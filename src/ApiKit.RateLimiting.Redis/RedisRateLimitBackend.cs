@@ -70,6 +70,8 @@ internal sealed partial class RedisRateLimitBackend : RateLimitBackend, IDisposa
         return false;
     }
 
+    // Every caller awaits a decision once, so its state machine can come from a pool rather than be allocated per call.
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     public override async ValueTask DecideAsync(PolicyEvaluation evaluation, bool allowDelay, CancellationToken cancellationToken)
     {
         var redisKeys = KeysOf(evaluation);
