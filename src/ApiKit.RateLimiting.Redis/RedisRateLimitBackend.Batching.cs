@@ -173,10 +173,18 @@ internal sealed partial class RedisRateLimitBackend
         }
     }
 
-    internal async Task<RedisResult> EvaluateBatchAsync(RedisKey[] keys, RedisValue[] values)
+    /// <summary>The batch script call; once connected, the script's own task, with no async layer of its own.</summary>
+    internal Task<RedisResult> EvaluateBatchAsync(RedisKey[] keys, RedisValue[] values)
     {
         var connection = ConnectAsync();
-        var database = (connection.IsCompletedSuccessfully ? connection.Result : await connection.ConfigureAwait(false)).GetDatabase();
+        return connection.IsCompletedSuccessfully
+            ? RedisRateLimitScript.EvaluateBatchAsync(connection.Result.GetDatabase(), keys, values)
+            : EvaluateBatchAfterConnectAsync(connection, keys, values);
+    }
+
+    private static async Task<RedisResult> EvaluateBatchAfterConnectAsync(Task<IConnectionMultiplexer> connection, RedisKey[] keys, RedisValue[] values)
+    {
+        var database = (await connection.ConfigureAwait(false)).GetDatabase();
         return await RedisRateLimitScript.EvaluateBatchAsync(database, keys, values).ConfigureAwait(false);
     }
 

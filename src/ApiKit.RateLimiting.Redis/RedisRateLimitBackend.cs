@@ -70,6 +70,8 @@ internal sealed partial class RedisRateLimitBackend : RateLimitBackend, IDisposa
         return false;
     }
 
+    // Every caller awaits a decision once, so its state machine can come from a pool rather than be allocated per call.
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     public override async ValueTask DecideAsync(PolicyEvaluation evaluation, bool allowDelay, CancellationToken cancellationToken)
     {
         var redisKeys = KeysOf(evaluation);
@@ -98,7 +100,7 @@ internal sealed partial class RedisRateLimitBackend : RateLimitBackend, IDisposa
                 {
                     try
                     {
-                        var (keys, values) = BatchRequest([pending]);
+                        var (keys, values) = script.LoneRequest(pending) is { } shared ? (pending.Keys, shared) : BatchRequest([pending]);
                         answer = (byte[])(await EvaluateBatchAsync(keys, values).WaitAsync(_options.Timeout, _timeProvider, cancellationToken).ConfigureAwait(false))!;
                     }
                     finally
@@ -406,6 +408,8 @@ internal sealed partial class RedisRateLimitBackend : RateLimitBackend, IDisposa
         private readonly RedisValue[] _singleDelayed;
         private readonly CompiledPolicy _policy;
         private readonly byte[] _packed;
+        private readonly RedisValue[] _lone;
+        private readonly RedisValue[] _loneDelayed;
 
         public PolicyScript(CompiledPolicy policy, string prefix)
         {
@@ -431,6 +435,9 @@ internal sealed partial class RedisRateLimitBackend : RateLimitBackend, IDisposa
                 PackLimit(_packed.AsSpan(i * LimitSize), limits[i].Parameters);
             }
 
+            _lone = LoneArguments(_packed, allowDelay: false);
+            _loneDelayed = LoneArguments(_packed, allowDelay: true);
+
             var all = new string?[limits.Length];
             Array.Fill(all, string.Empty);
             _single = RedisRateLimitBackend.Arguments(policy, all, 1, allowDelay: false);
@@ -439,6 +446,13 @@ internal sealed partial class RedisRateLimitBackend : RateLimitBackend, IDisposa
 
         /// <summary>Gets whether the batch script can decide this policy (the sliding log keeps lists and is never batched; nor are more than 255 limits).</summary>
         public bool Batchable { get; }
+
+        private static RedisValue[] LoneArguments(byte[] packed, bool allowDelay)
+        {
+            var keys = new RedisKey[packed.Length / LimitSize];
+            var pending = new PendingDecision(keys, 1, allowDelay, packed);
+            return BatchRequest([pending]).Values;
+        }
 
         public string Key(int limit, string partitionKey) => string.Concat(_keyStart[limit], partitionKey, _keyEnd[limit]);
 
@@ -469,6 +483,15 @@ internal sealed partial class RedisRateLimitBackend : RateLimitBackend, IDisposa
 
             return new PendingDecision(keys, evaluation.Cost, allowDelay, limits);
         }
+
+        /// <summary>
+        /// The batch script's arguments for <paramref name="pending"/> sent alone, when they are the same for every such
+        /// request (cost 1 under all the policy's limits): built once rather than per call. Null otherwise.
+        /// </summary>
+        public RedisValue[]? LoneRequest(PendingDecision pending) =>
+            pending.Cost == 1 && ReferenceEquals(pending.Limits, _packed) && _packed.Length > 0
+                ? (pending.AllowDelay ? _loneDelayed : _lone)
+                : null;
 
         public RedisValue[] Arguments(long cost, bool allowDelay) =>
             cost == 1 ? (allowDelay ? _singleDelayed : _single) : RedisRateLimitBackend.Arguments(_policy, _keyStart, cost, allowDelay);

@@ -193,6 +193,49 @@ public sealed class RedisRateLimitingTests(RedisServerFixture redis) : IAsyncLif
         Assert.False(refused.Allowed);
     }
 
+    [Fact]
+    public async Task DecideAsync_LoneCostOneWithAndWithoutDelay_UseTheirOwnSharedArguments()
+    {
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddSingleton<IConnectionMultiplexer>(_connection);
+        services.AddApiKitRateLimiting(o => o.AddPolicy("shape", new RateLimitPolicyLimit
+            {
+                Name = "global", Algorithm = RateLimitAlgorithm.LeakyBucket, PermitLimit = 1, Window = TimeSpan.FromMinutes(1), Burst = 1, QueueLimit = 2,
+                PartitionBy = RateLimitPartitions.Global,
+            }))
+            .AddRedis(o =>
+            {
+                o.KeyPrefix = _prefix;
+                o.FailureMode = RedisFailureMode.FailClosed;
+                o.Timeout = TimeSpan.FromSeconds(5);
+            });
+        await using var provider = services.BuildServiceProvider();
+        var backend = provider.GetRequiredService<RedisRateLimitBackend>();
+        var policy = provider.GetRequiredService<RateLimitPolicyRegistry>().Current.Policies["shape"];
+
+        // The burst admits the first at once; the second would have to wait, so without delay it is refused (and
+        // consumes nothing), and with delay the same request is admitted to the queue with a wait; the next one queues
+        // behind it, so it waits longer (it would wait as long if the delayed one had not been taken).
+        var first = new PolicyEvaluation(policy, ["g"], 1);
+        var undelayed = new PolicyEvaluation(policy, ["g"], 1);
+        var delayed = new PolicyEvaluation(policy, ["g"], 1);
+        await backend.DecideAsync(first, allowDelay: false, CancellationToken.None);
+        await backend.DecideAsync(undelayed, allowDelay: false, CancellationToken.None);
+        await backend.DecideAsync(delayed, allowDelay: true, CancellationToken.None);
+        var next = new PolicyEvaluation(policy, ["g"], 1);
+        await backend.DecideAsync(next, allowDelay: true, CancellationToken.None);
+
+        Assert.All(new[] { first, undelayed, delayed, next }, e => Assert.Null(e.Fallback));
+        Assert.True(first.Allowed);
+        Assert.Equal(0, first.DelayMicros);
+        Assert.False(undelayed.Allowed);
+        Assert.True(delayed.Allowed);
+        Assert.True(delayed.DelayMicros > 0);
+        Assert.True(next.Allowed);
+        Assert.True(next.DelayMicros > delayed.DelayMicros);
+    }
+
     private static PolicyEvaluation Keys(CompiledPolicy policy, int userIndex, string? user, string ip, long cost)
     {
         var keys = new string?[policy.Limits.Length];
