@@ -11,9 +11,11 @@ namespace ApiKit.RateLimiting.Redis;
 /// the server pays TIME, the reads and the script call once per batch.
 /// </summary>
 /// <remarks>
-/// A script may only touch keys of one hash slot on a cluster, so a batch takes the oldest waiter and only those
-/// waiters whose keys hash to its slot; the rest go in a later batch. On a single server every key has the same slot
-/// (StackExchange.Redis reports none), so any waiters batch together.
+/// A script may only touch keys of one hash slot on a cluster, so outstanding calls are counted per hash slot and a
+/// batch holds waiters of one slot only: a decision queues only behind calls of its own slot, and a call that ends
+/// sends the waiters of its slot. With one count for the whole process, a cluster (where a single-limit policy puts
+/// every key in its own slot) would get batches of one and only two calls at a time. On a single server every key has
+/// the same slot (StackExchange.Redis reports none), so all decisions share one count and any waiters batch together.
 /// Timeout: a waiter's batch gets what is left of the oldest waiter's <see cref="RedisRateLimitingOptions.Timeout"/>,
 /// and fails all its waiters (each then takes its failure mode) when that runs out, so no waiter waits longer than
 /// the timeout in all, and a waiter needs no timer of its own.
@@ -31,8 +33,8 @@ internal sealed partial class RedisRateLimitBackend
 
     private readonly Lock _batchGate = new();
     private readonly List<PendingDecision> _waiting = [];
+    private readonly Dictionary<int, int> _inFlightBySlot = [];
     private readonly int _maxBatchSize;
-    private int _inFlight;
     private long _batchedDecisions;
 
     /// <summary>Gets how many decisions wait for a batch now (tests and diagnostics).</summary>
@@ -65,16 +67,17 @@ internal sealed partial class RedisRateLimitBackend
             return false;
         }
 
+        pending.Slot = connection.Result.HashSlot(pending.Keys[0]);
         lock (_batchGate)
         {
-            if (_inFlight < MaxInFlight)
+            _inFlightBySlot.TryGetValue(pending.Slot, out var inFlight);
+            if (inFlight < MaxInFlight)
             {
-                _inFlight++;
+                _inFlightBySlot[pending.Slot] = inFlight + 1;
                 slot = true;
                 return false;
             }
 
-            pending.Slot = connection.Result.HashSlot(pending.Keys[0]);
             pending.Enqueued = _timeProvider.GetTimestamp();
             pending.Completion = new TaskCompletionSource<byte[]>(TaskCreationOptions.RunContinuationsAsynchronously);
             _waiting.Add(pending);
@@ -82,42 +85,72 @@ internal sealed partial class RedisRateLimitBackend
         }
     }
 
-    /// <summary>Gives back an outstanding-call slot, sending the queued decisions as the next batch if any wait.</summary>
-    private void LeaveBatching()
+    /// <summary>
+    /// Gives back an outstanding call of <paramref name="hashSlot"/>, sending that slot's queued decisions as its next
+    /// batch if any wait.
+    /// </summary>
+    private void LeaveBatching(int hashSlot)
     {
-        List<PendingDecision>? batch;
-        lock (_batchGate)
+        while (true)
         {
-            _inFlight--;
-            batch = _waiting.Count == 0 ? null : TakeBatch();
-        }
+            List<PendingDecision> batch;
+            lock (_batchGate)
+            {
+                batch = TakeBatch(_waiting, _maxBatchSize, hashSlot);
+                if (batch.Count == 0)
+                {
+                    var inFlight = _inFlightBySlot[hashSlot] - 1;
+                    if (inFlight == 0)
+                    {
+                        _inFlightBySlot.Remove(hashSlot);
+                    }
+                    else
+                    {
+                        _inFlightBySlot[hashSlot] = inFlight;
+                    }
 
-        if (batch is not null)
-        {
+                    return;
+                }
+            }
+
+            // A batch whose oldest waiter already used up its timeout fails here, in a loop, rather than in
+            // RunBatchAsync, whose failure would call back into this method on the same stack once per such batch.
+            if (_options.Timeout - _timeProvider.GetElapsedTime(batch[0].Enqueued) <= TimeSpan.Zero)
+            {
+                var expired = new TimeoutException("The rate limit decision waited its whole timeout for a batch.");
+                foreach (var pending in batch)
+                {
+                    pending.Completion!.TrySetException(expired);
+                }
+
+                continue;
+            }
+
+            // The batch takes over the call that ended, so the slot's count stays as it is.
             _ = RunBatchAsync(batch);
+            return;
         }
-    }
-
-    /// <summary>Takes the next batch from the queue and the outstanding-call slot it will use.</summary>
-    private List<PendingDecision> TakeBatch()
-    {
-        _inFlight++;
-        return TakeBatch(_waiting, _maxBatchSize);
     }
 
     /// <summary>
     /// Removes and returns the oldest waiter and the later ones of its hash slot, up to <paramref name="maxBatchSize"/>,
     /// in arrival order; the others stay queued in their order.
     /// </summary>
-    internal static List<PendingDecision> TakeBatch(List<PendingDecision> waiting, int maxBatchSize)
+    internal static List<PendingDecision> TakeBatch(List<PendingDecision> waiting, int maxBatchSize) =>
+        TakeBatch(waiting, maxBatchSize, waiting[0].Slot);
+
+    /// <summary>
+    /// Removes and returns the waiters of <paramref name="hashSlot"/>, oldest first, up to <paramref name="maxBatchSize"/>;
+    /// the others stay queued in their order.
+    /// </summary>
+    internal static List<PendingDecision> TakeBatch(List<PendingDecision> waiting, int maxBatchSize, int hashSlot)
     {
-        var first = waiting[0];
         var batch = new List<PendingDecision>(Math.Min(waiting.Count, maxBatchSize));
         var kept = 0;
         for (var i = 0; i < waiting.Count; i++)
         {
             var pending = waiting[i];
-            if (batch.Count < maxBatchSize && pending.Slot == first.Slot)
+            if (batch.Count < maxBatchSize && pending.Slot == hashSlot)
             {
                 batch.Add(pending);
             }
@@ -157,7 +190,7 @@ internal sealed partial class RedisRateLimitBackend
         finally
         {
             // Before the waiters run on: the next batch is what queued while this one was out.
-            LeaveBatching();
+            LeaveBatching(batch[0].Slot);
         }
 
         foreach (var pending in batch)

@@ -107,7 +107,7 @@ internal sealed partial class RedisRateLimitBackend : RateLimitBackend, IDisposa
                     {
                         if (slot)
                         {
-                            LeaveBatching();
+                            LeaveBatching(pending.Slot);
                         }
                     }
                 }
@@ -402,6 +402,10 @@ internal sealed partial class RedisRateLimitBackend : RateLimitBackend, IDisposa
     /// </summary>
     private sealed class PolicyScript
     {
+        // The stored state's format is part of every key: during a rolling upgrade, instances that write another
+        // format count in other keys (each counter starts once from fresh) instead of failing on each other's values.
+        private const string StateFormat = "v2";
+
         private readonly string[] _keyStart;
         private readonly string[] _keyEnd;
         private readonly RedisValue[] _single;
@@ -424,9 +428,9 @@ internal sealed partial class RedisRateLimitBackend : RateLimitBackend, IDisposa
             {
                 var algorithm = (int)limits[i].Parameters.Algorithm;
                 _keyStart[i] = shared
-                    ? string.Create(CultureInfo.InvariantCulture, $"{prefix}:{{{policy.Name}}}:{limits[i].Name}:{algorithm}:")
+                    ? string.Create(CultureInfo.InvariantCulture, $"{prefix}:{{{policy.Name}}}:{limits[i].Name}:{algorithm}:{StateFormat}:")
                     : string.Create(CultureInfo.InvariantCulture, $"{prefix}:{{{policy.Name}:{limits[i].Name}:");
-                _keyEnd[i] = shared ? string.Empty : string.Create(CultureInfo.InvariantCulture, $"}}:{algorithm}");
+                _keyEnd[i] = shared ? string.Empty : string.Create(CultureInfo.InvariantCulture, $"}}:{algorithm}:{StateFormat}");
             }
 
             _packed = new byte[limits.Length * LimitSize];

@@ -29,5 +29,18 @@ public sealed class RedisBatchSlotTests
         Assert.Equal([all[4]], waiting);
     }
 
+    [Fact]
+    public void TakeBatch_ForTheSlotWhoseCallEnded_TakesOnlyThatSlotsWaiters()
+    {
+        var waiting = new[] { 5, 7, 5, 7, 7 }.Select(Waiter).ToList();
+        var all = waiting.ToArray();
+
+        var batch = RedisRateLimitBackend.TakeBatch(waiting, maxBatchSize: 64, hashSlot: 7);
+
+        Assert.Equal([all[1], all[3], all[4]], batch);
+        Assert.Equal([all[0], all[2]], waiting);
+        Assert.Empty(RedisRateLimitBackend.TakeBatch(waiting, maxBatchSize: 64, hashSlot: 9));
+    }
+
     private static RedisRateLimitBackend.PendingDecision Waiter(int slot) => new([$"k{slot}"], 1, false, new byte[RedisRateLimitBackend.LimitSize]) { Slot = slot };
 }

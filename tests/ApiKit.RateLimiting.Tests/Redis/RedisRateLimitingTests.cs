@@ -75,7 +75,7 @@ public sealed class RedisRateLimitingTests(RedisServerFixture redis) : IAsyncLif
         Assert.Equal([HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.TooManyRequests, HttpStatusCode.TooManyRequests], statuses);
         Assert.Equal(HttpStatusCode.OK, elsewhere.StatusCode);
         Assert.StartsWith("\"user\";r=2;", elsewhere.Header("RateLimit"), StringComparison.Ordinal);
-        var ttl = await _connection.GetDatabase().KeyTimeToLiveAsync($"{_prefix}:{{main}}:user:2:bob");
+        var ttl = await _connection.GetDatabase().KeyTimeToLiveAsync($"{_prefix}:{{main}}:user:2:v2:bob");
         Assert.NotNull(ttl);
         Assert.InRange(ttl.Value, TimeSpan.FromMilliseconds(1), TimeSpan.FromMinutes(1));
     }
@@ -100,7 +100,7 @@ public sealed class RedisRateLimitingTests(RedisServerFixture redis) : IAsyncLif
         };
         listener.SetMeasurementEventCallback<long>((_, value, _, _) => Interlocked.Add(ref fallbacks, value));
         listener.Start();
-        var key = $"{_prefix}:{{main:ip:192.0.2.10}}:2";
+        var key = $"{_prefix}:{{main:ip:192.0.2.10}}:2:v2";
 
         using var before = await app.GetAsync("/limited");
         Assert.Equal(HttpStatusCode.OK, before.StatusCode);
