@@ -25,6 +25,12 @@ internal sealed partial class RedisRateLimitBackend
     /// <summary>Script calls outstanding at once before decisions queue; two keep the connection busy while one returns.</summary>
     internal const int MaxInFlight = 2;
 
+    /// <summary>
+    /// Keys of one batch at most: the script reads them with <c>MGET unpack(KEYS)</c>, and Lua's <c>unpack</c> fails
+    /// beyond about 8,000 values.
+    /// </summary>
+    internal const int MaxBatchKeys = 4096;
+
     /// <summary>Bytes of one packed limit in a batch request.</summary>
     internal const int LimitSize = 33;
 
@@ -147,12 +153,21 @@ internal sealed partial class RedisRateLimitBackend
     {
         var batch = new List<PendingDecision>(Math.Min(waiting.Count, maxBatchSize));
         var kept = 0;
+        var keys = 0;
+        var full = false;
         for (var i = 0; i < waiting.Count; i++)
         {
             var pending = waiting[i];
-            if (batch.Count < maxBatchSize && pending.Slot == hashSlot)
+            if (!full && pending.Slot == hashSlot)
+            {
+                // Once one does not fit, later ones of the slot wait too, so the slot's decisions keep their order.
+                full = batch.Count == maxBatchSize || (batch.Count > 0 && keys + pending.Keys.Length > MaxBatchKeys);
+            }
+
+            if (!full && pending.Slot == hashSlot)
             {
                 batch.Add(pending);
+                keys += pending.Keys.Length;
             }
             else
             {

@@ -42,5 +42,22 @@ public sealed class RedisBatchSlotTests
         Assert.Empty(RedisRateLimitBackend.TakeBatch(waiting, maxBatchSize: 64, hashSlot: 9));
     }
 
+    [Fact]
+    public void TakeBatch_MoreKeysThanOneScriptCanRead_StopsAtTheKeyBudgetKeepingOrder()
+    {
+        var perRequest = (RedisRateLimitBackend.MaxBatchKeys / 2) + 1;
+        var waiting = Enumerable.Range(0, 3).Select(_ => WaiterWithKeys(-1, perRequest)).ToList();
+        waiting.Add(WaiterWithKeys(-1, 1));
+        var all = waiting.ToArray();
+
+        var batch = RedisRateLimitBackend.TakeBatch(waiting, maxBatchSize: 64, hashSlot: -1);
+
+        Assert.Equal([all[0]], batch);
+        Assert.Equal(all[1..], waiting);
+    }
+
+    private static RedisRateLimitBackend.PendingDecision WaiterWithKeys(int slot, int keys) =>
+        new([.. Enumerable.Range(0, keys).Select(i => (StackExchange.Redis.RedisKey)$"k{slot}:{i}")], 1, false, new byte[RedisRateLimitBackend.LimitSize * keys]) { Slot = slot };
+
     private static RedisRateLimitBackend.PendingDecision Waiter(int slot) => new([$"k{slot}"], 1, false, new byte[RedisRateLimitBackend.LimitSize]) { Slot = slot };
 }
