@@ -55,13 +55,15 @@ public sealed class KeyedTableTests
             // as a key admitting more than its limit.
             var admitted = new int[Keys];
             var finished = 0;
+            using var evictorRunning = new ManualResetEventSlim();
 
-            // Thread 8 evicts until the eight callers are done; all are dedicated threads started together, so the
-            // evictor really runs while they decide.
+            // Thread 8 evicts until the eight callers are done, and the callers start only once it runs: on two cores
+            // a late evictor could otherwise find every key already in use and never race with anything.
             RunTogether(9, t =>
             {
                 if (t == 8)
                 {
+                    evictorRunning.Set();
                     while (Volatile.Read(ref finished) < 8)
                     {
                         Interlocked.Add(ref evicted, limiter.Store.Evict());
@@ -72,6 +74,7 @@ public sealed class KeyedTableTests
 
                 try
                 {
+                    evictorRunning.Wait();
                     var order = Enumerable.Range(0, Keys).ToArray();
                     new Random((round * 100) + t).Shuffle(order);
                     foreach (var i in order)
