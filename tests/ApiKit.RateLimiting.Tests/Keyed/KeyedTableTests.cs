@@ -160,6 +160,94 @@ public sealed class KeyedTableTests
     }
 
     [Fact]
+    public void TryEnter_KeysSharingABucketFingerprint_KeepSeparateStates()
+    {
+        // Hashes equal in their low 28 bits: in a 16-bucket table every bucket fingerprint of these keys is the same,
+        // so probes meet fingerprint matches that are other keys and must tell them apart by the slot's tag.
+        var time = new ManualTimeProvider();
+        using var limiter = (KeyedRateLimiter<int>)ApiKitRateLimiter.CreateKeyed(
+            AlgorithmRateLimiterTests.Rule(RateLimitAlgorithm.FixedWindow, Limit, TimeSpan.FromSeconds(10)), time, Timeout.InfiniteTimeSpan, new IdentityComparer());
+        var keys = Enumerable.Range(0, 7).Select(j => 1 + (j << 28)).ToArray();
+
+        for (var round = 0; round < Limit + 1; round++)
+        {
+            foreach (var key in keys)
+            {
+                using var lease = limiter.AttemptAcquire(key);
+                Assert.Equal(round < Limit, lease.IsAcquired);
+            }
+        }
+
+        Assert.Equal(16, limiter.Store.Capacity);
+        Assert.Equal(keys.Length, limiter.Store.Count);
+    }
+
+    [Fact]
+    public void TryEnter_KeysWithEqualHashes_KeepSeparateStates()
+    {
+        var time = new ManualTimeProvider();
+        using var limiter = (KeyedRateLimiter<string>)ApiKitRateLimiter.CreateKeyed(
+            AlgorithmRateLimiterTests.Rule(RateLimitAlgorithm.FixedWindow, Limit, TimeSpan.FromSeconds(10)), time, Timeout.InfiniteTimeSpan, new ConstantHashComparer());
+        var keys = Enumerable.Range(0, 200).Select(i => $"user-{i}").ToArray();
+
+        for (var round = 0; round < Limit + 1; round++)
+        {
+            foreach (var key in keys)
+            {
+                using var lease = limiter.AttemptAcquire(key);
+                Assert.Equal(round < Limit, lease.IsAcquired);
+            }
+        }
+
+        Assert.False(limiter.Store.FastStrings);
+    }
+
+    [Fact]
+    public void Store_StringKeysWithTheDefaultOrOrdinalComparer_UseTheSeededHashAndOtherComparersTheirOwn()
+    {
+        var time = new ManualTimeProvider();
+        var rule = AlgorithmRateLimiterTests.Rule(RateLimitAlgorithm.FixedWindow, Limit, TimeSpan.FromSeconds(10));
+        using var byDefault = (KeyedRateLimiter<string>)ApiKitRateLimiter.CreateKeyed<string>(rule, time);
+        using var ordinal = (KeyedRateLimiter<string>)ApiKitRateLimiter.CreateKeyed<string>(rule, time, comparer: StringComparer.Ordinal);
+        using var ignoreCase = (KeyedRateLimiter<string>)ApiKitRateLimiter.CreateKeyed<string>(rule, time, comparer: StringComparer.OrdinalIgnoreCase);
+
+        Assert.True(byDefault.Store.FastStrings);
+        Assert.True(ordinal.Store.FastStrings);
+        Assert.False(ignoreCase.Store.FastStrings);
+
+        // The comparer's equality still decides which keys share a state.
+        ignoreCase.AttemptAcquire("Alice", Limit).Dispose();
+        using var sameKey = ignoreCase.AttemptAcquire("ALICE");
+        Assert.False(sameKey.IsAcquired);
+        byDefault.AttemptAcquire("Alice", Limit).Dispose();
+        using var otherKey = byDefault.AttemptAcquire("ALICE");
+        Assert.True(otherKey.IsAcquired);
+    }
+
+    [Fact]
+    public void Insert_ProbeLongerThanTheFloodLimit_SwitchesToTheComparersHashAndKeepsEveryState()
+    {
+        var time = new ManualTimeProvider();
+        var rule = AlgorithmRateLimiterTests.Rule(RateLimitAlgorithm.FixedWindow, 2, TimeSpan.FromSeconds(10));
+        using var store = new KeyedLimitStore<string>(rule, new RateLimitClock(time, TimeSpan.Zero), Timeout.InfiniteTimeSpan, floodProbeLimit: 0);
+        var keys = Enumerable.Range(0, 300).Select(i => $"10.0.{i / 256}.{i % 256}").ToArray();
+        Assert.True(store.FastStrings);
+
+        // With a limit of 0 the first insert that meets an occupied bucket counts as a flood; states decided before
+        // the switch must survive the rehash under their new tags.
+        var now = store.Clock.NowMicros();
+        var first = keys.Select(key => store.Decide(key, 1, now, allowDelay: false).Allowed).ToArray();
+        Assert.False(store.FastStrings);
+        var second = keys.Select(key => store.Decide(key, 1, now, allowDelay: false).Allowed).ToArray();
+        var third = keys.Select(key => store.Decide(key, 1, now, allowDelay: false).Allowed).ToArray();
+
+        Assert.All(first, Assert.True);
+        Assert.All(second, Assert.True);
+        Assert.All(third, Assert.False);
+        Assert.Equal(keys.Length, store.Count);
+    }
+
+    [Fact]
     public void Evict_MostKeysAtRest_ShrinksTheTableAndKeepsTheRest()
     {
         var time = new ManualTimeProvider();
@@ -296,6 +384,20 @@ public sealed class KeyedTableTests
     }
 
     private sealed record Op(OpKind Kind, int Key);
+
+    private sealed class IdentityComparer : IEqualityComparer<int>
+    {
+        public bool Equals(int x, int y) => x == y;
+
+        public int GetHashCode(int obj) => obj;
+    }
+
+    private sealed class ConstantHashComparer : IEqualityComparer<string>
+    {
+        public bool Equals(string? x, string? y) => string.Equals(x, y, StringComparison.Ordinal);
+
+        public int GetHashCode(string obj) => 42;
+    }
 
     private sealed class ThrowingComparer : IEqualityComparer<int>
     {
