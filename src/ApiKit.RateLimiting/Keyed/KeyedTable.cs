@@ -137,7 +137,7 @@ internal sealed class KeyedTable<TKey>
                 if (Volatile.Read(ref slot.Tag) == tag && (typeof(TKey).IsValueType || (slot.Key is { } stored && KeyEquals(stored, key))))
                 {
                     slot.Gate.EnterReadFirst();
-                    if (slot.Tag == tag && KeyEqualsUnderGate(ref slot, key))
+                    if (slot.Tag == tag && (IsSameReference(slot.Key, key) || KeyEqualsUnderGate(ref slot, key)))
                     {
                         return index;
                     }
@@ -155,7 +155,7 @@ internal sealed class KeyedTable<TKey>
     {
         ref var slot = ref Slots[index];
         slot.Gate.Enter();
-        if (slot.Tag < 0 && KeyEqualsUnderGate(ref slot, key))
+        if (slot.Tag < 0 && (IsSameReference(slot.Key, key) || KeyEqualsUnderGate(ref slot, key)))
         {
             return true;
         }
@@ -247,11 +247,6 @@ internal sealed class KeyedTable<TKey>
     // gate must not stay closed, or every later probe of the slot, eviction and growth would spin on it forever.
     private bool KeyEqualsUnderGate(ref KeyedSlot<TKey> slot, TKey key)
     {
-        if (!typeof(TKey).IsValueType && ReferenceEquals(slot.Key, key))
-        {
-            return true;
-        }
-
         try
         {
             return KeyEquals(slot.Key, key);
@@ -262,6 +257,10 @@ internal sealed class KeyedTable<TKey>
             throw;
         }
     }
+
+    // Outside KeyEqualsUnderGate, whose exception handler keeps it from being inlined: the caller that reuses the
+    // stored key instance (cached or interned keys) pays no call.
+    private static bool IsSameReference(TKey stored, TKey key) => !typeof(TKey).IsValueType && ReferenceEquals(stored, key);
 
     private bool KeyEquals(TKey stored, TKey key)
     {
