@@ -21,6 +21,13 @@ internal sealed class KeyedLimitStore<TKey> : IDisposable
     /// </summary>
     internal const int DefaultFloodProbeLimit = 512;
 
+    /// <summary>
+    /// How many other keys with the key's very tag (all 32 bits) an insert may pass while string keys are hashed with
+    /// <see cref="StringKeyHash"/>: random tags practically never repeat among the few keys near a home, so more is
+    /// taken for a flood too, long before the probe limit (whose random spread is wide) would notice.
+    /// </summary>
+    internal const int FloodSameTagLimit = 8;
+
     private static long _nextOrdinal;
     private readonly Lock _sync = new();
     private readonly IEqualityComparer<TKey>? _comparer;
@@ -224,13 +231,13 @@ internal sealed class KeyedLimitStore<TKey> : IDisposable
                 table = Rehash(_count + 1 > table.Capacity / 5 * 2 ? table.Capacity * 2 : table.Capacity, table.FastStrings);
             }
 
-            var maxProbe = table.FastStrings ? _floodProbeLimit : int.MaxValue;
-            index = table.TryInsertAndEnter(key, tag, maxProbe, out var tookEmpty);
+            var (maxProbe, maxSameTag) = table.FastStrings ? (_floodProbeLimit, FloodSameTagLimit) : (int.MaxValue, int.MaxValue);
+            index = table.TryInsertAndEnter(key, tag, maxProbe, maxSameTag, out var tookEmpty);
             if (index < 0)
             {
                 table = Rehash(table.Capacity, fastStrings: false);
                 tag = table.TagOf(key);
-                index = table.TryInsertAndEnter(key, tag, int.MaxValue, out tookEmpty);
+                index = table.TryInsertAndEnter(key, tag, int.MaxValue, int.MaxValue, out tookEmpty);
             }
 
             _count++;
@@ -245,8 +252,9 @@ internal sealed class KeyedLimitStore<TKey> : IDisposable
 
     /// <summary>
     /// Under the lock: copies every live slot, in slot order, into a new table of <paramref name="capacity"/> buckets
-    /// (hashing strings with <see cref="StringKeyHash"/> if <paramref name="fastStrings"/>) and publishes it. Each old slot is copied under its gate and loses its tag, so a decision on the old table either lands before
-    /// the copy or fails its check under the gate and looks again (and waits for the lock until the new table is out).
+    /// (hashing strings with <see cref="StringKeyHash"/> if <paramref name="fastStrings"/>) and publishes it. Each old
+    /// slot is copied under its gate and loses its tag, so a decision on the old table either lands before the copy or
+    /// fails its check under the gate and looks again (and waits for the lock until the new table is out).
     /// </summary>
     private KeyedTable<TKey> Rehash(int capacity, bool fastStrings)
     {

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 
@@ -29,17 +30,18 @@ internal struct KeyedSlot<TKey>
 /// do), and probing reads only the compact buckets: a hit touches one bucket and one slot.
 /// </summary>
 /// <remarks>
+/// <para>
 /// Four bytes, not eight with the whole tag: the buckets are the one random read of a decision on a known key, and
-/// at 100,000 keys half the size keeps them in a core's L2 cache (0.5 MB instead of 1 MB), which is most of the
-/// difference between a decision that waits for L3 and one that does not. A fingerprint match that is not the key
-/// (one in 2^(32 - log2 capacity) probes) only costs a read of the slot's tag.
-/// </remarks>
-/// <remarks>
+/// half the size halves the memory that read ranges over (0.5 MB at 100,000 keys) and the table's overhead per key. A
+/// fingerprint match that is not the key only costs a read of the slot's tag.
+/// </para>
+/// <para>
 /// Buckets and tags change only under the store's lock, tags and slot contents also only under the slot's gate; a
 /// reader probes without any lock, enters the gate of the slot a matching bucket points to, and trusts the slot only
 /// if, under the gate, its tag and key are still the ones looked for. A slot that is evicted, or moved to a newer
 /// table, loses its tag under its gate, so a reader that found it before looks again and no decision is committed into
 /// a state that is being forgotten.
+/// </para>
 /// </remarks>
 internal sealed class KeyedTable<TKey>
     where TKey : notnull
@@ -61,13 +63,15 @@ internal sealed class KeyedTable<TKey>
     private readonly Stack<int> _free = new();
     private int _next;
 
-    /// <param name="capacity">The number of buckets, a power of two.</param>
+    /// <param name="capacity">The number of buckets, a power of two, at least 16.</param>
     /// <param name="comparer">The key comparer, <see langword="null"/> for a value type's default equality.</param>
     /// <param name="fastStrings">
     /// For string keys compared ordinally: hash with <see cref="StringKeyHash"/> instead of the comparer.
     /// </param>
-    public KeyedTable(int capacity, IEqualityComparer<TKey>? comparer, bool fastStrings = false)
+    public KeyedTable(int capacity, IEqualityComparer<TKey>? comparer, bool fastStrings)
     {
+        // From 16 buckets up, the largest slot index plus IndexBias (0.8 x capacity + 1) fits the index bits.
+        Debug.Assert(capacity >= 16 && BitOperations.IsPow2(capacity), "capacity must be a power of two of at least 16");
         FastStrings = typeof(TKey) == typeof(string) && fastStrings;
         Buckets = new int[capacity];
         Slots = new KeyedSlot<TKey>[MaxUsed(capacity)];
@@ -93,8 +97,9 @@ internal sealed class KeyedTable<TKey>
     public static int MaxUsed(int capacity) => capacity - (capacity / 5);
 
     /// <summary>
-    /// The key's tag: its hash (for strings, seeded per process, so an attacker cannot choose keys that collide) with
-    /// the sign bit set, which keeps live slots apart from free ones.
+    /// The key's tag: its hash (for ordinal strings <see cref="StringKeyHash"/>, seeded per process and backed by the
+    /// store's switch to the comparer's randomized hash on a flood; otherwise the comparer's) with the sign bit set,
+    /// which keeps live slots apart from free ones.
     /// </summary>
     public int TagOf(TKey key)
     {
@@ -168,14 +173,18 @@ internal sealed class KeyedTable<TKey>
     /// Under the store's lock, for a key known to be absent and with room for it: takes a slot with a fresh state and
     /// the first free bucket of the key's probe sequence, and returns the slot's index with its gate held;
     /// <paramref name="tookEmpty"/> tells whether the bucket was never used before. Returns -1 (nothing changed) when
-    /// the free bucket is more than <paramref name="maxProbe"/> buckets past the key's home.
+    /// the free bucket is more than <paramref name="maxProbe"/> buckets past the key's home, or the probe passes
+    /// <paramref name="maxSameTag"/> other keys with the same tag.
     /// </summary>
-    public int TryInsertAndEnter(TKey key, int tag, int maxProbe, out bool tookEmpty)
+    public int TryInsertAndEnter(TKey key, int tag, int maxProbe, int maxSameTag, out bool tookEmpty)
     {
+        var fingerprint = Fingerprint(tag);
+        var sameTag = 0;
         var i = Home(tag);
         for (var probe = 0; (Buckets[i] & _mask) >= IndexBias; probe++)
         {
-            if (probe >= maxProbe)
+            if (probe >= maxProbe
+                || ((Buckets[i] & ~_mask) == fingerprint && Slots[(Buckets[i] & _mask) - IndexBias].Tag == tag && ++sameTag >= maxSameTag))
             {
                 tookEmpty = false;
                 return -1;
@@ -235,8 +244,9 @@ internal sealed class KeyedTable<TKey>
 
     private int Pack(int tag, int index) => Fingerprint(tag) | (index + IndexBias);
 
-    // The tag's low bits: the home bucket comes from its high bits (through the multiply), so the fingerprint adds
-    // information a probe that reached the bucket does not already have.
+    // The tag's low bits: the home bucket is the top of tag x golden ratio (odd, so a bijection), whose low bits depend
+    // only on the tag's low bits; home and fingerprint together determine the whole tag, so two different tags with
+    // the same home always differ in the fingerprint.
     private int Fingerprint(int tag) => tag << _indexBits;
 
     // Fibonacci hashing: the top bits of the product depend on every bit of the tag, so keys whose hashes differ only

@@ -8,11 +8,12 @@ namespace ApiKit.RateLimiting;
 /// middleware does); a lease must not be read after it is disposed.
 /// </summary>
 /// <remarks>
-/// The cached lease stays in its thread-static slot while it is out and a flag says when it is back: taking it out
-/// and putting it back would be two writes of a reference to thread-local storage (each with a GC write barrier) per
-/// decision, a noticeable share of a keyed decision. A lease disposed on another thread than the one that rented it
-/// (after an await) is simply reused by its renting thread; a thread that rents while its cached lease is still out
-/// (two leases alive at once) allocates a new one, which becomes its cached lease.
+/// A thread's cached lease stays in its thread-static slot while it is out, and a flag says when it is back: taking it
+/// out and putting it back would write a reference to thread-local storage twice per decision, a noticeable share of a
+/// keyed decision. A lease disposed on another thread (after an await, as middleware holding it around the rest of the
+/// pipeline does) moves to that thread: it becomes that thread's cached lease, and its owner field, written before the
+/// flag, tells the thread that rented it that it is no longer its own, so no lease is ever handed out by two threads.
+/// A thread that rents while its cached lease is still out (two leases alive at once) allocates a new one.
 /// </remarks>
 internal sealed class DecisionLease : RateLimitLease
 {
@@ -27,8 +28,10 @@ internal sealed class DecisionLease : RateLimitLease
     private long _retryAfterMicros;
     private long _remaining;
     private long _resetMicros;
-    // Set (with release semantics, after the holder's last read) by Dispose; the renting thread reuses the lease then.
+    // Set (with release semantics, after the holder's last read and after _owner) by Dispose; the thread whose cached
+    // lease it is (_owner, a managed thread id) reuses it then.
     private bool _free;
+    private int _owner;
 
     // Accepted on the fast path: the numbers are derived from the committed state only if someone reads them
     // (two divisions per decision otherwise, which is a large share of an in-memory decision).
@@ -70,7 +73,10 @@ internal sealed class DecisionLease : RateLimitLease
         return lease;
     }
 
-    /// <summary>Rents an accepted lease for a decision taken by <see cref="LimitMath.TryAdmit"/>.</summary>
+    /// <summary>
+    /// Rents an accepted lease for a decision taken by <see cref="LimitMath.TryAdmit"/>, which never admits a sliding
+    /// log: the lease keeps the state's three numbers, not its log.
+    /// </summary>
     public static DecisionLease RentAdmitted(in LimitParameters parameters, in LimitState committed, long now)
     {
         var lease = Take();
@@ -132,7 +138,17 @@ internal sealed class DecisionLease : RateLimitLease
     {
         if (disposing)
         {
-            Volatile.Write(ref _free, true);
+            var thread = Environment.CurrentManagedThreadId;
+            if (_owner != thread)
+            {
+                _owner = thread;
+                Volatile.Write(ref _free, true);
+                _cached = this;
+            }
+            else
+            {
+                Volatile.Write(ref _free, true);
+            }
         }
 
         base.Dispose(disposing);
@@ -141,9 +157,10 @@ internal sealed class DecisionLease : RateLimitLease
     private static DecisionLease Take()
     {
         var lease = _cached;
-        if (lease is null || !Volatile.Read(ref lease._free))
+        var thread = Environment.CurrentManagedThreadId;
+        if (lease is null || !Volatile.Read(ref lease._free) || lease._owner != thread)
         {
-            lease = new DecisionLease();
+            lease = new DecisionLease { _owner = thread };
             _cached = lease;
         }
 

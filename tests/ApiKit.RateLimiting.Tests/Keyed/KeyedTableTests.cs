@@ -160,18 +160,25 @@ public sealed class KeyedTableTests
     }
 
     [Fact]
-    public void TryEnter_KeysSharingABucketFingerprint_KeepSeparateStates()
+    public void TryEnter_ProbePassesAnotherKeyWithTheSameFingerprint_KeepsSeparateStates()
     {
-        // Hashes equal in their low 28 bits: in a 16-bucket table every bucket fingerprint of these keys is the same,
-        // so probes meet fingerprint matches that are other keys and must tell them apart by the slot's tag.
+        // In a 16-bucket table a fingerprint is the tag's low 28 bits, so K and J = K + 2^29 share it with different
+        // tags, and J's home is two past K's (the multiply adds 2 x 9 x 2^28). Fillers F1 and F2 take K's home and
+        // the next bucket, J its own: K's probe then passes F1, F2 and J, whose bucket matches K's fingerprint, and
+        // must be told apart from J by the slot's tag.
+        static int HomeOf(int key) => (int)(((uint)(key | int.MinValue) * 2654435769u) >> 28);
+        const int K = 1;
+        const int J = K + (2 << 28);
+        var f1 = Enumerable.Range(2, 1000).First(f => HomeOf(f) == HomeOf(K));
+        var f2 = Enumerable.Range(2, 1000).First(f => HomeOf(f) == ((HomeOf(K) + 1) & 15));
+        Assert.Equal((HomeOf(K) + 2) & 15, HomeOf(J));
         var time = new ManualTimeProvider();
         using var limiter = (KeyedRateLimiter<int>)ApiKitRateLimiter.CreateKeyed(
             AlgorithmRateLimiterTests.Rule(RateLimitAlgorithm.FixedWindow, Limit, TimeSpan.FromSeconds(10)), time, Timeout.InfiniteTimeSpan, new IdentityComparer());
-        var keys = Enumerable.Range(0, 7).Select(j => 1 + (j << 28)).ToArray();
 
         for (var round = 0; round < Limit + 1; round++)
         {
-            foreach (var key in keys)
+            foreach (var key in new[] { f1, f2, J, K })
             {
                 using var lease = limiter.AttemptAcquire(key);
                 Assert.Equal(round < Limit, lease.IsAcquired);
@@ -179,7 +186,64 @@ public sealed class KeyedTableTests
         }
 
         Assert.Equal(16, limiter.Store.Capacity);
-        Assert.Equal(keys.Length, limiter.Store.Count);
+        Assert.Equal(4, limiter.Store.Count);
+    }
+
+    [Fact]
+    public void TryInsertAndEnter_MoreKeysWithTheSameTagThanAllowed_RefusesWithoutChangingAnything()
+    {
+        var table = new KeyedTable<string>(16, EqualityComparer<string>.Default, fastStrings: false);
+        const int Tag = unchecked((int)0x8000_1234);
+        for (var i = 0; i < 3; i++)
+        {
+            var index = table.TryInsertAndEnter($"key-{i}", Tag, int.MaxValue, 4, out _);
+            Assert.True(index >= 0);
+            table.Slots[index].Gate.Exit();
+        }
+
+        Assert.Equal(-1, table.TryInsertAndEnter("key-3", Tag, int.MaxValue, 3, out _));
+        Assert.Equal(3, table.HandedOut);
+        Assert.Equal(3, table.Buckets.Count(b => b > 1));
+        var other = table.TryInsertAndEnter("other", Tag ^ 0x10, int.MaxValue, 3, out _);
+        Assert.True(other >= 0);
+        table.Slots[other].Gate.Exit();
+    }
+
+    [Fact]
+    public void AttemptAcquire_ThreadsDecidingWhileTheStoreSwitchesHashes_EveryKeyAdmitsExactlyItsLimit()
+    {
+        var time = new ManualTimeProvider();
+        var rule = AlgorithmRateLimiterTests.Rule(RateLimitAlgorithm.FixedWindow, Limit, TimeSpan.FromSeconds(10));
+        using var store = new KeyedLimitStore<string>(rule, new RateLimitClock(time, TimeSpan.Zero), Timeout.InfiniteTimeSpan, floodProbeLimit: 3);
+        var keys = Enumerable.Range(0, 2000).Select(i => $"user-{i}").ToArray();
+        var admitted = new int[keys.Length];
+        var now = store.Clock.NowMicros();
+        using var start = new ManualResetEventSlim();
+        var threads = Enumerable.Range(0, 4).Select(t => new Thread(() =>
+        {
+            start.Wait();
+
+            // Every thread walks all keys, each from its own offset, Limit + 1 times: inserts, the switch to the
+            // comparer's hash and decisions on moved slots all race.
+            for (var round = 0; round < Limit + 1; round++)
+            {
+                for (var n = 0; n < keys.Length; n++)
+                {
+                    var i = (n + (t * 500)) % keys.Length;
+                    if (store.Decide(new string(keys[i].AsSpan()), 1, now, allowDelay: false).Allowed)
+                    {
+                        Interlocked.Increment(ref admitted[i]);
+                    }
+                }
+            }
+        })).ToArray();
+        Array.ForEach(threads, t => t.Start());
+        start.Set();
+        Array.ForEach(threads, t => t.Join());
+
+        Assert.False(store.FastStrings);
+        Assert.All(admitted, count => Assert.Equal(Limit, count));
+        Assert.Equal(keys.Length, store.Count);
     }
 
     [Fact]
@@ -199,7 +263,6 @@ public sealed class KeyedTableTests
             }
         }
 
-        Assert.False(limiter.Store.FastStrings);
     }
 
     [Fact]

@@ -25,9 +25,13 @@ public sealed class StringKeyHashTests
             var original = StringKeyHash.Of(new string(chars));
             for (var position = 0; position < length; position++)
             {
-                var changed = (char[])chars.Clone();
-                changed[position] = (char)(changed[position] ^ 0x0100);
-                Assert.NotEqual(original, StringKeyHash.Of(new string(changed)));
+                // Both bytes of the code unit: the hash reads bytes, not characters.
+                foreach (var flip in new[] { 0x0001, 0x0100 })
+                {
+                    var changed = (char[])chars.Clone();
+                    changed[position] = (char)(changed[position] ^ flip);
+                    Assert.NotEqual(original, StringKeyHash.Of(new string(changed)));
+                }
             }
         }
     }

@@ -32,27 +32,48 @@ public sealed class DecisionLeaseTests
     }
 
     [Fact]
-    public async Task Dispose_OnAnotherThread_LetsTheRentingThreadReuseTheLease()
+    public void Dispose_OnAnotherThread_MovesTheLeaseToThatThread()
     {
+        DecisionLease? rented = null;
+        DecisionLease? onDisposer = null;
+        var renter = new Thread(() => rented = DecisionLease.Rent(true, 0, 5, 10));
+        renter.Start();
+        renter.Join();
+
+        // As middleware does: the lease is disposed on whichever thread the request continues on.
+        var disposer = new Thread(() =>
+        {
+            rented!.Dispose();
+            onDisposer = DecisionLease.Rent(true, 0, 4, 10);
+        });
+        disposer.Start();
+        disposer.Join();
+
+        Assert.Same(rented, onDisposer);
+        Assert.True(onDisposer!.TryGetMetadata(RateLimitMetadata.Remaining, out var remaining));
+        Assert.Equal(4, remaining);
+    }
+
+    [Fact]
+    public async Task Dispose_OnAnotherThread_TheRentingThreadNoLongerHandsItOut()
+    {
+        using var rentedFirst = new ManualResetEventSlim();
+        using var disposedElsewhere = new ManualResetEventSlim();
         DecisionLease? first = null;
         DecisionLease? second = null;
-        using var disposed = new ManualResetEventSlim();
-        using var rented = new ManualResetEventSlim();
         var renter = new Thread(() =>
         {
             first = DecisionLease.Rent(true, 0, 5, 10);
-            rented.Set();
-            disposed.Wait();
+            rentedFirst.Set();
+            disposedElsewhere.Wait();
             second = DecisionLease.Rent(true, 0, 4, 10);
         });
         renter.Start();
-        rented.Wait();
+        rentedFirst.Wait();
         await Task.Run(() => first!.Dispose());
-        disposed.Set();
+        disposedElsewhere.Set();
         renter.Join();
 
-        Assert.Same(first, second);
-        Assert.True(second!.TryGetMetadata(RateLimitMetadata.Remaining, out var remaining));
-        Assert.Equal(4, remaining);
+        Assert.NotSame(first, second);
     }
 }
