@@ -1,7 +1,7 @@
 -- ApiKit.RateLimiting: several requests' decisions in one call, exactly as if RateLimit.lua had run for each of them
 -- one after another at the same server time. Used when decisions queue up behind ones already in flight, so the
 -- server pays TIME, the key reads and the script call once per batch rather than once per request.
--- Same formulas and state format as RateLimit.lua (keep the two in step; the equivalence tests run both).
+-- Same state format as RateLimit.lua, and the same algorithms: both include LimitAlgorithms.lua.
 --
 -- ARGV[1]  empty: use the Redis server clock (TIME); otherwise a time in microseconds (tests only; keys get no TTL)
 -- ARGV[2]  the requests, packed little-endian: per request cost (double), 1 if it may wait in a shaping queue else 0
@@ -72,100 +72,10 @@ while pos <= size do
     local ok, retry, remaining, reset, delay = 0, 0, 0, 0, 0
     local na, nb, nc, ttl = 0, 0, 0, 0
 
-    if alg == 0 then
-      local cap = burst * w
-      local tokens = cap
-      if init then
-        tokens = a
-        local elapsed = now - b
-        if elapsed > 0 then
-          local missing = cap - a
-          if missing <= 0 or elapsed >= floor((missing - 1) / n) + 1 then tokens = cap else tokens = a + elapsed * n end
-        end
-      end
-      na, nb = tokens, math.max(b, now)
-      local need = cost * w
-      if cost <= burst and tokens >= need then
-        na = tokens - need
-        ok = 1
-      elseif cost > burst then
-        retry = NEVER
-      else
-        retry = floor((need - tokens - 1) / n) + 1
-      end
-      remaining = floor(na / w)
-      local missing = cap - na
-      if missing > 0 then reset = floor((missing - 1) / n) + 1 end
-      if ok == 1 then ttl = reset end
-    elseif alg == 1 then
-      local excess = 0
-      if init then
-        excess = a
-        local elapsed = now - b
-        if elapsed > 0 then
-          if a <= 0 or elapsed >= floor((a - 1) / n) + 1 then excess = 0 else excess = a - elapsed * n end
-        end
-      end
-      na, nb = excess, math.max(b, now)
-      local immediate = burst * w
-      local queued = (burst + queue) * w
-      local after = excess + cost * w
-      if cost <= burst + queue and after <= queued then
-        ok, na = 1, after
-        if after > immediate then delay = floor((after - immediate - 1) / n) + 1 end
-        remaining = floor((queued - after) / w)
-        reset = floor((after - 1) / n) + 1
-        if after <= 0 then reset = 0 end
-        ttl = reset
-      else
-        if cost > burst + queue then retry = NEVER else retry = floor((after - queued - 1) / n) + 1 end
-        remaining = floor(math.max(0, queued - excess) / w)
-        if excess > 0 then reset = floor((excess - 1) / n) + 1 end
-      end
-    elseif alg == 2 then
-      local start, used = a, b
-      if not init or now >= start + w then
-        start = now - (now % w)
-        used = 0
-      end
-      na, nb = start, used
-      reset = math.max(0, start + w - now)
-      if cost > n then
-        retry, remaining = NEVER, n - used
-      elseif used + cost <= n then
-        ok, nb, remaining, ttl = 1, used + cost, n - used - cost, reset
-      else
-        retry, remaining = reset, n - used
-      end
-    elseif alg == 4 then
-      local start, cur, prev = a, b, c
-      if not init or now >= start + 2 * w then
-        start = now - (now % w)
-        cur = 0
-        prev = 0
-      elseif now >= start + w then
-        prev = cur
-        cur = 0
-        start = start + w
-      end
-      na, nb, nc = start, cur, prev
-      local elapsed = math.min(math.max(now - start, 0), w)
-      local pw = prev * (w - elapsed)
-      if cost <= n and pw + (cur + cost) * w <= n * w then
-        ok, cur = 1, cur + cost
-        nb, ttl = cur, start + 2 * w - now
-      elseif cost > n then
-        retry = NEVER
-      elseif cur + cost <= n then
-        retry = w - floor((n - cur - cost) * w / prev) - elapsed
-      else
-        retry = w - elapsed + w - floor((n - cost) * w / cur)
-      end
-      remaining = floor(math.max(0, n * w - pw - cur * w) / w)
-      if cur > 0 then reset = 2 * w - elapsed elseif prev > 0 then reset = w - elapsed end
-    else
+    if alg == 3 or alg > 4 then
       return redis.error_reply('ERR algorithm ' .. alg .. ' is not batched')
     end
+    -- #include LimitAlgorithms.lua
 
     o = o + 1
     out[o] = pack('<Bdddd', ok, retry, remaining, reset, delay)

@@ -9,14 +9,20 @@ namespace ApiKit.RateLimiting.Redis;
 /// The decision script (<c>RateLimit.lua</c>), run with EVALSHA. When a server does not know it (first use, after a
 /// restart or on another cluster node) it is sent once with EVAL, which also caches it on that server.
 /// </summary>
+/// <remarks>
+/// Both scripts take the algorithms from <c>LimitAlgorithms.lua</c>, put in place of their include line here, so the
+/// single and the batched decision cannot drift apart.
+/// </remarks>
 internal static class RedisRateLimitScript
 {
-    public static readonly string Source = Load("RateLimit.lua");
+    private const string IncludeLine = "-- #include LimitAlgorithms.lua";
+
+    public static readonly string Source = Compose("RateLimit.lua");
 
     public static readonly byte[] Hash = Sha1(Source);
 
     /// <summary>The batch script (<c>RateLimitBatch.lua</c>): several requests decided in order in one call.</summary>
-    public static readonly string BatchSource = Load("RateLimitBatch.lua");
+    public static readonly string BatchSource = Compose("RateLimitBatch.lua");
 
     public static readonly byte[] BatchHash = Sha1(BatchSource);
 
@@ -40,6 +46,18 @@ internal static class RedisRateLimitScript
 
     [SuppressMessage("Security", "CA5350:Do Not Use Weak Cryptographic Algorithms", Justification = "SHA-1 is how Redis names scripts (EVALSHA); it protects nothing.")]
     private static byte[] Sha1(string source) => SHA1.HashData(Encoding.UTF8.GetBytes(source));
+
+    private static string Compose(string name)
+    {
+        var script = Load(name);
+        var at = script.IndexOf(IncludeLine, StringComparison.Ordinal);
+        if (at < 0 || script.IndexOf(IncludeLine, at + 1, StringComparison.Ordinal) >= 0)
+        {
+            throw new InvalidOperationException($"The rate limit script {name} must include the algorithms exactly once.");
+        }
+
+        return string.Concat(script.AsSpan(0, at), Load("LimitAlgorithms.lua"), script.AsSpan(at + IncludeLine.Length));
+    }
 
     private static string Load(string name)
     {

@@ -27,4 +27,10 @@ internal interface IChatChangeOutbox
 {
     /// <summary>Enqueues <paramref name="change"/> within <paramref name="transaction"/>: a rollback discards it with the change.</summary>
     Task EnqueueAsync(ChatChange change, DbTransaction transaction, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Tells the delivery side that a transaction with enqueued changes has just committed, so it delivers them now
+    /// rather than at its next poll.
+    /// </summary>
+    void Committed();
 }

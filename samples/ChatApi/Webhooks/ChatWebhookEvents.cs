@@ -69,8 +69,14 @@ internal sealed record MessageEventData(
 }
 
 /// <summary>Publishes each change through the ApiKit.Webhooks outbox, on the connection and transaction of the change.</summary>
-internal sealed class WebhookChatChangeOutbox(IWebhookPublisher publisher) : IChatChangeOutbox
+/// <remarks>
+/// The publisher wakes the dispatcher when it enqueues, which is before the commit: a dispatcher that looks then
+/// finds nothing (the rows are not visible yet) and would otherwise wait for its next poll.
+/// </remarks>
+internal sealed class WebhookChatChangeOutbox(IWebhookPublisher publisher, IWebhookDispatcherSignal signal) : IChatChangeOutbox
 {
     public Task EnqueueAsync(ChatChange change, System.Data.Common.DbTransaction transaction, CancellationToken cancellationToken) =>
         publisher.PublishAsync(ChatWebhookEvents.From(change), transaction, cancellationToken);
+
+    public void Committed() => signal.Notify();
 }

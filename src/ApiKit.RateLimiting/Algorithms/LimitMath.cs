@@ -152,7 +152,7 @@ internal static class LimitMath
         var tokens = s.Initialized ? Refill(s.A, now - s.B, capacity, p.PermitLimit) : capacity;
         s.Initialized = true;
         s.A = tokens;
-        s.B = s.Initialized ? Math.Max(s.B, now) : now;
+        s.B = Math.Max(s.B, now);
         if (cost > p.Burst)
         {
             return new LimitDecision(false, LimitDecision.Never, tokens / w, CeilDiv(capacity - tokens, p.PermitLimit), 0);
@@ -176,8 +176,19 @@ internal static class LimitMath
         }
 
         // Compare before multiplying: a long idle time times the rate could exceed 2^53 (and lose exactness in Lua).
-        return elapsed >= CeilDiv(capacity - tokens, rate) ? capacity : tokens + (elapsed * rate);
+        return Covers(elapsed, rate, capacity - tokens) ? capacity : tokens + (elapsed * rate);
     }
+
+    /// <summary>
+    /// Whether <paramref name="elapsed"/> microseconds at <paramref name="rate"/> per microsecond cover
+    /// <paramref name="amount"/>, i.e. elapsed ≥ ⌈amount / rate⌉ (elapsed &gt; 0, rate &gt; 0).
+    /// </summary>
+    /// <remarks>
+    /// Multiplies when the product fits (both below 2^31, so it stays below 2^62): a 64-bit division costs as much as
+    /// the rest of a decision, and with many keys almost every decision finds time elapsed since the key's last one.
+    /// </remarks>
+    private static bool Covers(long elapsed, long rate, long amount) =>
+        (elapsed | rate) < (1L << 31) ? elapsed * rate >= amount : elapsed >= CeilDiv(amount, rate);
 
     // Leaky bucket (GCRA). A = excess x W, i.e. (TAT - now) scaled by N so the emission interval W/N stays an
     // integer; B = time of the last update. Fresh: empty. Admitted when the excess after adding the cost fits
@@ -214,7 +225,7 @@ internal static class LimitMath
             return excess;
         }
 
-        return elapsed >= CeilDiv(excess, rate) ? 0 : excess - (elapsed * rate);
+        return Covers(elapsed, rate, excess) ? 0 : excess - (elapsed * rate);
     }
 
     // Fixed window. A = window start (aligned to a multiple of W), B = count.

@@ -14,10 +14,25 @@ internal sealed class KeyedLimitStore<TKey> : IDisposable
     // Eviction releases the lock between chunks so inserting new keys waits for a chunk, not for the whole sweep.
     private const int EvictionChunk = 4096;
 
+    /// <summary>
+    /// The longest probe an insert accepts while string keys are hashed with <see cref="StringKeyHash"/>. At no more
+    /// than 80 % load a random hash practically never pushes a key this far from home; one that does is taken for
+    /// keys chosen to collide, and the table switches to the comparer's randomized hash.
+    /// </summary>
+    internal const int DefaultFloodProbeLimit = 512;
+
+    /// <summary>
+    /// How many other keys with the key's very tag (all 32 bits) an insert may pass while string keys are hashed with
+    /// <see cref="StringKeyHash"/>: random tags practically never repeat among the few keys near a home, so more is
+    /// taken for a flood too, long before the probe limit (whose random spread is wide) would notice.
+    /// </summary>
+    internal const int FloodSameTagLimit = 8;
+
     private static long _nextOrdinal;
     private readonly Lock _sync = new();
     private readonly IEqualityComparer<TKey>? _comparer;
     private readonly ITimer? _evictionTimer;
+    private readonly int _floodProbeLimit;
     private volatile KeyedTable<TKey> _table;
 
     // Both under _sync. _used counts live and tombstone buckets of the current table: tombstones lengthen probes
@@ -25,7 +40,12 @@ internal sealed class KeyedLimitStore<TKey> : IDisposable
     private int _count;
     private int _used;
 
-    public KeyedLimitStore(RateLimitRule rule, RateLimitClock clock, TimeSpan evictionInterval, IEqualityComparer<TKey>? comparer = null)
+    public KeyedLimitStore(
+        RateLimitRule rule,
+        RateLimitClock clock,
+        TimeSpan evictionInterval,
+        IEqualityComparer<TKey>? comparer = null,
+        int floodProbeLimit = DefaultFloodProbeLimit)
     {
         Rule = rule;
         Parameters = rule.ToParameters();
@@ -36,7 +56,13 @@ internal sealed class KeyedLimitStore<TKey> : IDisposable
         _comparer = typeof(TKey).IsValueType && (comparer is null || ReferenceEquals(comparer, EqualityComparer<TKey>.Default))
             ? null
             : comparer ?? EqualityComparer<TKey>.Default;
-        _table = new KeyedTable<TKey>(MinCapacity, _comparer);
+        _floodProbeLimit = floodProbeLimit;
+
+        // The runtime's string comparers that compare ordinally (the default one and Ordinal) can be replaced by the
+        // cheaper seeded hash; any other comparer defines its own equality, so its hash is the only right one.
+        var fastStrings = typeof(TKey) == typeof(string)
+            && (ReferenceEquals(_comparer, EqualityComparer<string>.Default) || ReferenceEquals(_comparer, StringComparer.Ordinal));
+        _table = new KeyedTable<TKey>(MinCapacity, _comparer, fastStrings);
         if (evictionInterval > TimeSpan.Zero && evictionInterval != Timeout.InfiniteTimeSpan)
         {
             // A weak reference would be nicer for abandoned stores; owners dispose the store instead.
@@ -58,6 +84,9 @@ internal sealed class KeyedLimitStore<TKey> : IDisposable
 
     /// <summary>Gets the current table's number of buckets (for tests of growth and shrinking).</summary>
     internal int Capacity => _table.Capacity;
+
+    /// <summary>Gets whether string keys are hashed with <see cref="StringKeyHash"/> (for tests of the switch to the comparer's hash).</summary>
+    internal bool FastStrings => _table.FastStrings;
 
     /// <summary>Finds or adds the key's slot, holding nothing on return; see <see cref="KeyedEntry{TKey}.TryEnter"/>.</summary>
     public KeyedEntry<TKey> GetEntry(TKey key)
@@ -139,7 +168,7 @@ internal sealed class KeyedLimitStore<TKey> : IDisposable
                 {
                     if (table.Capacity > MinCapacity && _count < table.Capacity / 8)
                     {
-                        Rehash(CapacityFor(_count));
+                        Rehash(CapacityFor(_count), table.FastStrings);
                     }
 
                     return removed;
@@ -174,17 +203,22 @@ internal sealed class KeyedLimitStore<TKey> : IDisposable
     private KeyedTable<TKey> Enter(TKey key, out int index)
     {
         var table = _table;
-        var tag = KeyedTable<TKey>.TagOf(key, _comparer);
+        var tag = table.TagOf(key);
         index = table.TryEnter(key, tag);
-        return index >= 0 ? table : EnterSlow(key, tag, out index);
+        return index >= 0 ? table : EnterSlow(key, table, tag, out index);
     }
 
-    private KeyedTable<TKey> EnterSlow(TKey key, int tag, out int index)
+    private KeyedTable<TKey> EnterSlow(TKey key, KeyedTable<TKey> seen, int tag, out int index)
     {
         lock (_sync)
         {
             // Absent from the table read before the lock, or moved by a rehash since: look in the current one.
             var table = _table;
+            if (table.FastStrings != seen.FastStrings)
+            {
+                tag = table.TagOf(key);
+            }
+
             index = table.TryEnter(key, tag);
             if (index >= 0)
             {
@@ -194,10 +228,18 @@ internal sealed class KeyedLimitStore<TKey> : IDisposable
             // Room for one more bucket (live or tombstone) means room for one more live slot too.
             if (_used + 1 > KeyedTable<TKey>.MaxUsed(table.Capacity))
             {
-                table = Rehash(_count + 1 > table.Capacity / 5 * 2 ? table.Capacity * 2 : table.Capacity);
+                table = Rehash(_count + 1 > table.Capacity / 5 * 2 ? table.Capacity * 2 : table.Capacity, table.FastStrings);
             }
 
-            index = table.InsertAndEnter(key, tag, out var tookEmpty);
+            var (maxProbe, maxSameTag) = table.FastStrings ? (_floodProbeLimit, FloodSameTagLimit) : (int.MaxValue, int.MaxValue);
+            index = table.TryInsertAndEnter(key, tag, maxProbe, maxSameTag, out var tookEmpty);
+            if (index < 0)
+            {
+                table = Rehash(table.Capacity, fastStrings: false);
+                tag = table.TagOf(key);
+                index = table.TryInsertAndEnter(key, tag, int.MaxValue, int.MaxValue, out tookEmpty);
+            }
+
             _count++;
             if (tookEmpty)
             {
@@ -209,14 +251,16 @@ internal sealed class KeyedLimitStore<TKey> : IDisposable
     }
 
     /// <summary>
-    /// Under the lock: copies every live slot, in slot order, into a new table of <paramref name="capacity"/> buckets and
-    /// publishes it. Each old slot is copied under its gate and loses its tag, so a decision on the old table either lands before
-    /// the copy or fails its check under the gate and looks again (and waits for the lock until the new table is out).
+    /// Under the lock: copies every live slot, in slot order, into a new table of <paramref name="capacity"/> buckets
+    /// (hashing strings with <see cref="StringKeyHash"/> if <paramref name="fastStrings"/>) and publishes it. Each old
+    /// slot is copied under its gate and loses its tag, so a decision on the old table either lands before the copy or
+    /// fails its check under the gate and looks again (and waits for the lock until the new table is out).
     /// </summary>
-    private KeyedTable<TKey> Rehash(int capacity)
+    private KeyedTable<TKey> Rehash(int capacity, bool fastStrings)
     {
         var old = _table;
-        var fresh = new KeyedTable<TKey>(capacity, _comparer);
+        var fresh = new KeyedTable<TKey>(capacity, _comparer, fastStrings);
+        var retag = fresh.FastStrings != old.FastStrings;
         for (var i = 0; i < old.HandedOut; i++)
         {
             ref var slot = ref old.Slots[i];
@@ -226,7 +270,7 @@ internal sealed class KeyedLimitStore<TKey> : IDisposable
             }
 
             slot.Gate.Enter();
-            fresh.Place(slot);
+            fresh.Place(slot, retag);
             slot.Tag = 0;
             slot.Gate.Exit();
         }

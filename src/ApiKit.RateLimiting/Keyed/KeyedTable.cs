@@ -1,4 +1,6 @@
+using System.Diagnostics;
 using System.Numerics;
+using System.Runtime.CompilerServices;
 
 namespace ApiKit.RateLimiting;
 
@@ -22,42 +24,65 @@ internal struct KeyedSlot<TKey>
 
 /// <summary>
 /// One generation of a <see cref="KeyedLimitStore{TKey}"/>'s table. <see cref="Buckets"/> is an open-addressing array
-/// (linear probing, power-of-two capacity) of 8-byte words, each empty, a tombstone, or a live key's tag (its hash
-/// with the sign bit set) with the index of its slot; <see cref="Slots"/> is dense and filled in insertion order, so
-/// keys first seen together sit together (as the BCL dictionary's entries do), and probing reads only the compact
-/// buckets: a hit touches one bucket and one slot.
+/// (linear probing, power-of-two capacity) of 4-byte words, each empty, a tombstone, or a live key's slot index (in
+/// the low bits, plus 2) under a fingerprint of its tag (the tag's low bits, in the high bits); <see cref="Slots"/> is
+/// dense and filled in insertion order, so keys first seen together sit together (as the BCL dictionary's entries
+/// do), and probing reads only the compact buckets: a hit touches one bucket and one slot.
 /// </summary>
 /// <remarks>
+/// <para>
+/// Four bytes, not eight with the whole tag: the buckets are the one random read of a decision on a known key, and
+/// half the size halves the memory that read ranges over (0.5 MB at 100,000 keys) and the table's overhead per key. A
+/// fingerprint match that is not the key only costs a read of the slot's tag.
+/// </para>
+/// <para>
 /// Buckets and tags change only under the store's lock, tags and slot contents also only under the slot's gate; a
 /// reader probes without any lock, enters the gate of the slot a matching bucket points to, and trusts the slot only
 /// if, under the gate, its tag and key are still the ones looked for. A slot that is evicted, or moved to a newer
 /// table, loses its tag under its gate, so a reader that found it before looks again and no decision is committed into
 /// a state that is being forgotten.
+/// </para>
 /// </remarks>
 internal sealed class KeyedTable<TKey>
     where TKey : notnull
 {
-    private const long EmptyBucket = 0;
-    private const long TombstoneBucket = 1;
+    private const int EmptyBucket = 0;
+    private const int TombstoneBucket = 1;
 
-    public readonly long[] Buckets;
+    // Live buckets store the slot index plus this, so their index bits are never those of an empty bucket or a tombstone.
+    private const int IndexBias = 2;
+
+    public readonly int[] Buckets;
     public readonly KeyedSlot<TKey>[] Slots;
     private readonly int _mask;
     private readonly int _shift;
+    private readonly int _indexBits;
     private readonly IEqualityComparer<TKey>? _comparer;
 
     // Under the store's lock: slots handed out so far (live or freed), and freed slots to hand out again first.
     private readonly Stack<int> _free = new();
     private int _next;
 
-    public KeyedTable(int capacity, IEqualityComparer<TKey>? comparer)
+    /// <param name="capacity">The number of buckets, a power of two, at least 16.</param>
+    /// <param name="comparer">The key comparer, <see langword="null"/> for a value type's default equality.</param>
+    /// <param name="fastStrings">
+    /// For string keys compared ordinally: hash with <see cref="StringKeyHash"/> instead of the comparer.
+    /// </param>
+    public KeyedTable(int capacity, IEqualityComparer<TKey>? comparer, bool fastStrings)
     {
-        Buckets = new long[capacity];
+        // From 16 buckets up, the largest slot index plus IndexBias (0.8 x capacity + 1) fits the index bits.
+        Debug.Assert(capacity >= 16 && BitOperations.IsPow2(capacity), "capacity must be a power of two of at least 16");
+        FastStrings = typeof(TKey) == typeof(string) && fastStrings;
+        Buckets = new int[capacity];
         Slots = new KeyedSlot<TKey>[MaxUsed(capacity)];
         _mask = capacity - 1;
-        _shift = 32 - BitOperations.Log2((uint)capacity);
+        _indexBits = BitOperations.Log2((uint)capacity);
+        _shift = 32 - _indexBits;
         _comparer = comparer;
     }
+
+    /// <summary>Gets whether string keys are hashed with <see cref="StringKeyHash"/> rather than the comparer.</summary>
+    public bool FastStrings { get; }
 
     /// <summary>Gets the number of buckets.</summary>
     public int Capacity => Buckets.Length;
@@ -65,20 +90,37 @@ internal sealed class KeyedTable<TKey>
     /// <summary>Gets how many slots were handed out (live or freed since); live slots are all below it.</summary>
     public int HandedOut => _next;
 
-    /// <summary>At most 80 % of the buckets used (live or tombstone), so every probe ends at an empty bucket.</summary>
+    /// <summary>
+    /// At most 80 % of the buckets used (live or tombstone), so every probe ends at an empty bucket, and a slot index
+    /// plus <see cref="IndexBias"/> always fits the index bits of a bucket.
+    /// </summary>
     public static int MaxUsed(int capacity) => capacity - (capacity / 5);
 
     /// <summary>
-    /// The key's tag: its hash from the comparer (for strings, the runtime's randomized hash, so an attacker cannot
-    /// choose keys that collide) with the sign bit set, which keeps live buckets and slots apart from free ones.
+    /// The key's tag: its hash (for ordinal strings <see cref="StringKeyHash"/>, seeded per process and backed by the
+    /// store's switch to the comparer's randomized hash on a flood; otherwise the comparer's) with the sign bit set,
+    /// which keeps live slots apart from free ones.
     /// </summary>
-    public static int TagOf(TKey key, IEqualityComparer<TKey>? comparer) =>
-        (typeof(TKey).IsValueType && comparer is null ? EqualityComparer<TKey>.Default.GetHashCode(key) : comparer!.GetHashCode(key)) | int.MinValue;
+    public int TagOf(TKey key)
+    {
+        int hash;
+        if (typeof(TKey) == typeof(string) && FastStrings)
+        {
+            hash = StringKeyHash.Of(Unsafe.As<TKey, string>(ref key));
+        }
+        else
+        {
+            hash = typeof(TKey).IsValueType && _comparer is null ? EqualityComparer<TKey>.Default.GetHashCode(key) : _comparer!.GetHashCode(key);
+        }
+
+        return hash | int.MinValue;
+    }
 
     /// <summary>Finds the key and enters its slot's gate; returns the slot's index, or -1 (no gate held) when absent.</summary>
     public int TryEnter(TKey key, int tag)
     {
         var buckets = Buckets;
+        var fingerprint = Fingerprint(tag);
         var i = Home(tag);
         while (true)
         {
@@ -88,19 +130,19 @@ internal sealed class KeyedTable<TKey>
                 return -1;
             }
 
-            if ((int)(bucket >> 32) == tag)
+            if ((bucket & ~_mask) == fingerprint && (bucket & _mask) >= IndexBias)
             {
-                var index = (int)bucket;
+                var index = (bucket & _mask) - IndexBias;
                 ref var slot = ref Slots[index];
 
-                // A reference key is read before the gate as a filter (a racy read: a wrong "no" only sends the caller
-                // to the locked path; value keys skip it, a torn struct must not reach a comparer) and, with the gate's
-                // read-first entry, so that both ends of the 64-byte slot, which usually straddles two cache lines,
-                // load in parallel rather than one after the locked instruction.
-                if (typeof(TKey).IsValueType || (slot.Key is { } stored && KeyEquals(stored, key)))
+                // The tag and a reference key are read before the gate as a filter (racy reads: a wrong "no" only
+                // sends the caller to the locked path; value keys skip the key, a torn struct must not reach a
+                // comparer) and, with the gate's read-first entry, so that both ends of the 64-byte slot, which
+                // usually straddles two cache lines, load in parallel rather than one after the locked instruction.
+                if (Volatile.Read(ref slot.Tag) == tag && (typeof(TKey).IsValueType || (slot.Key is { } stored && KeyEquals(stored, key))))
                 {
                     slot.Gate.EnterReadFirst();
-                    if (slot.Tag == tag && KeyEqualsUnderGate(ref slot, key))
+                    if (slot.Tag == tag && (IsSameReference(slot.Key, key) || KeyEqualsUnderGate(ref slot, key)))
                     {
                         return index;
                     }
@@ -118,7 +160,7 @@ internal sealed class KeyedTable<TKey>
     {
         ref var slot = ref Slots[index];
         slot.Gate.Enter();
-        if (slot.Tag < 0 && KeyEqualsUnderGate(ref slot, key))
+        if (slot.Tag < 0 && (IsSameReference(slot.Key, key) || KeyEqualsUnderGate(ref slot, key)))
         {
             return true;
         }
@@ -130,23 +172,33 @@ internal sealed class KeyedTable<TKey>
     /// <summary>
     /// Under the store's lock, for a key known to be absent and with room for it: takes a slot with a fresh state and
     /// the first free bucket of the key's probe sequence, and returns the slot's index with its gate held;
-    /// <paramref name="tookEmpty"/> tells whether the bucket was never used before.
+    /// <paramref name="tookEmpty"/> tells whether the bucket was never used before. Returns -1 (nothing changed) when
+    /// the free bucket is more than <paramref name="maxProbe"/> buckets past the key's home, or the probe passes
+    /// <paramref name="maxSameTag"/> other keys with the same tag.
     /// </summary>
-    public int InsertAndEnter(TKey key, int tag, out bool tookEmpty)
+    public int TryInsertAndEnter(TKey key, int tag, int maxProbe, int maxSameTag, out bool tookEmpty)
     {
+        var fingerprint = Fingerprint(tag);
+        var sameTag = 0;
+        var i = Home(tag);
+        for (var probe = 0; (Buckets[i] & _mask) >= IndexBias; probe++)
+        {
+            if (probe >= maxProbe
+                || ((Buckets[i] & ~_mask) == fingerprint && Slots[(Buckets[i] & _mask) - IndexBias].Tag == tag && ++sameTag >= maxSameTag))
+            {
+                tookEmpty = false;
+                return -1;
+            }
+
+            i = (i + 1) & _mask;
+        }
+
         var index = _free.Count > 0 ? _free.Pop() : _next++;
         ref var slot = ref Slots[index];
         slot.Gate.Enter();
         slot.Key = key;
         slot.State = default;
         slot.Tag = tag;
-
-        var i = Home(tag);
-        while (Buckets[i] < 0)
-        {
-            i = (i + 1) & _mask;
-        }
-
         tookEmpty = Buckets[i] == EmptyBucket;
         Volatile.Write(ref Buckets[i], Pack(tag, index));
         return index;
@@ -170,23 +222,32 @@ internal sealed class KeyedTable<TKey>
         _free.Push(index);
     }
 
-    /// <summary>Copies a live slot into this table while it is not yet published (no reader can see it, so no gate).</summary>
-    public void Place(in KeyedSlot<TKey> from)
+    /// <summary>
+    /// Copies a live slot into this table while it is not yet published (no reader can see it, so no gate), with a
+    /// new tag if this table hashes differently from the slot's.
+    /// </summary>
+    public void Place(in KeyedSlot<TKey> from, bool retag)
     {
         var index = _next++;
+        var tag = retag ? TagOf(from.Key) : from.Tag;
         Slots[index].Key = from.Key;
         Slots[index].State = from.State;
-        Slots[index].Tag = from.Tag;
-        var i = Home(from.Tag);
+        Slots[index].Tag = tag;
+        var i = Home(tag);
         while (Buckets[i] != EmptyBucket)
         {
             i = (i + 1) & _mask;
         }
 
-        Buckets[i] = Pack(from.Tag, index);
+        Buckets[i] = Pack(tag, index);
     }
 
-    private static long Pack(int tag, int index) => ((long)tag << 32) | (uint)index;
+    private int Pack(int tag, int index) => Fingerprint(tag) | (index + IndexBias);
+
+    // The tag's low bits: the home bucket is the top of tag x golden ratio (odd, so a bijection), whose low bits depend
+    // only on the tag's low bits; home and fingerprint together determine the whole tag, so two different tags with
+    // the same home always differ in the fingerprint.
+    private int Fingerprint(int tag) => tag << _indexBits;
 
     // Fibonacci hashing: the top bits of the product depend on every bit of the tag, so keys whose hashes differ only
     // in high bits (or are sequential integers) still spread over the whole table.
@@ -207,11 +268,20 @@ internal sealed class KeyedTable<TKey>
         }
     }
 
+    // Outside KeyEqualsUnderGate, whose exception handler keeps it from being inlined: the caller that reuses the
+    // stored key instance (cached or interned keys) pays no call.
+    private static bool IsSameReference(TKey stored, TKey key) => !typeof(TKey).IsValueType && ReferenceEquals(stored, key);
+
     private bool KeyEquals(TKey stored, TKey key)
     {
         if (typeof(TKey).IsValueType && _comparer is null)
         {
             return EqualityComparer<TKey>.Default.Equals(stored, key);
+        }
+
+        if (typeof(TKey) == typeof(string) && FastStrings)
+        {
+            return string.Equals(Unsafe.As<TKey, string>(ref stored), Unsafe.As<TKey, string>(ref key));
         }
 
         // Free when the caller reuses the stored instance (cached or interned keys); a fresh string goes to the comparer.

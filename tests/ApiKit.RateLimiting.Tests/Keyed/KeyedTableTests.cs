@@ -160,6 +160,157 @@ public sealed class KeyedTableTests
     }
 
     [Fact]
+    public void TryEnter_ProbePassesAnotherKeyWithTheSameFingerprint_KeepsSeparateStates()
+    {
+        // In a 16-bucket table a fingerprint is the tag's low 28 bits, so K and J = K + 2^29 share it with different
+        // tags, and J's home is two past K's (the multiply adds 2 x 9 x 2^28). Fillers F1 and F2 take K's home and
+        // the next bucket, J its own: K's probe then passes F1, F2 and J, whose bucket matches K's fingerprint, and
+        // must be told apart from J by the slot's tag.
+        static int HomeOf(int key) => (int)(((uint)(key | int.MinValue) * 2654435769u) >> 28);
+        const int K = 1;
+        const int J = K + (2 << 28);
+        var f1 = Enumerable.Range(2, 1000).First(f => HomeOf(f) == HomeOf(K));
+        var f2 = Enumerable.Range(2, 1000).First(f => HomeOf(f) == ((HomeOf(K) + 1) & 15));
+        Assert.Equal((HomeOf(K) + 2) & 15, HomeOf(J));
+        var time = new ManualTimeProvider();
+        using var limiter = (KeyedRateLimiter<int>)ApiKitRateLimiter.CreateKeyed(
+            AlgorithmRateLimiterTests.Rule(RateLimitAlgorithm.FixedWindow, Limit, TimeSpan.FromSeconds(10)), time, Timeout.InfiniteTimeSpan, new IdentityComparer());
+
+        for (var round = 0; round < Limit + 1; round++)
+        {
+            foreach (var key in new[] { f1, f2, J, K })
+            {
+                using var lease = limiter.AttemptAcquire(key);
+                Assert.Equal(round < Limit, lease.IsAcquired);
+            }
+        }
+
+        Assert.Equal(16, limiter.Store.Capacity);
+        Assert.Equal(4, limiter.Store.Count);
+    }
+
+    [Fact]
+    public void TryInsertAndEnter_MoreKeysWithTheSameTagThanAllowed_RefusesWithoutChangingAnything()
+    {
+        var table = new KeyedTable<string>(16, EqualityComparer<string>.Default, fastStrings: false);
+        const int Tag = unchecked((int)0x8000_1234);
+        for (var i = 0; i < 3; i++)
+        {
+            var index = table.TryInsertAndEnter($"key-{i}", Tag, int.MaxValue, 4, out _);
+            Assert.True(index >= 0);
+            table.Slots[index].Gate.Exit();
+        }
+
+        Assert.Equal(-1, table.TryInsertAndEnter("key-3", Tag, int.MaxValue, 3, out _));
+        Assert.Equal(3, table.HandedOut);
+        Assert.Equal(3, table.Buckets.Count(b => b > 1));
+        var other = table.TryInsertAndEnter("other", Tag ^ 0x10, int.MaxValue, 3, out _);
+        Assert.True(other >= 0);
+        table.Slots[other].Gate.Exit();
+    }
+
+    [Fact]
+    public void AttemptAcquire_ThreadsDecidingWhileTheStoreSwitchesHashes_EveryKeyAdmitsExactlyItsLimit()
+    {
+        var time = new ManualTimeProvider();
+        var rule = AlgorithmRateLimiterTests.Rule(RateLimitAlgorithm.FixedWindow, Limit, TimeSpan.FromSeconds(10));
+        using var store = new KeyedLimitStore<string>(rule, new RateLimitClock(time, TimeSpan.Zero), Timeout.InfiniteTimeSpan, floodProbeLimit: 3);
+        var keys = Enumerable.Range(0, 2000).Select(i => $"user-{i}").ToArray();
+        var admitted = new int[keys.Length];
+        var now = store.Clock.NowMicros();
+        using var start = new ManualResetEventSlim();
+        var threads = Enumerable.Range(0, 4).Select(t => new Thread(() =>
+        {
+            start.Wait();
+
+            // Every thread walks all keys, each from its own offset, Limit + 1 times: inserts, the switch to the
+            // comparer's hash and decisions on moved slots all race.
+            for (var round = 0; round < Limit + 1; round++)
+            {
+                for (var n = 0; n < keys.Length; n++)
+                {
+                    var i = (n + (t * 500)) % keys.Length;
+                    if (store.Decide(new string(keys[i].AsSpan()), 1, now, allowDelay: false).Allowed)
+                    {
+                        Interlocked.Increment(ref admitted[i]);
+                    }
+                }
+            }
+        })).ToArray();
+        Array.ForEach(threads, t => t.Start());
+        start.Set();
+        Array.ForEach(threads, t => t.Join());
+
+        Assert.False(store.FastStrings);
+        Assert.All(admitted, count => Assert.Equal(Limit, count));
+        Assert.Equal(keys.Length, store.Count);
+    }
+
+    [Fact]
+    public void TryEnter_KeysWithEqualHashes_KeepSeparateStates()
+    {
+        var time = new ManualTimeProvider();
+        using var limiter = (KeyedRateLimiter<string>)ApiKitRateLimiter.CreateKeyed(
+            AlgorithmRateLimiterTests.Rule(RateLimitAlgorithm.FixedWindow, Limit, TimeSpan.FromSeconds(10)), time, Timeout.InfiniteTimeSpan, new ConstantHashComparer());
+        var keys = Enumerable.Range(0, 200).Select(i => $"user-{i}").ToArray();
+
+        for (var round = 0; round < Limit + 1; round++)
+        {
+            foreach (var key in keys)
+            {
+                using var lease = limiter.AttemptAcquire(key);
+                Assert.Equal(round < Limit, lease.IsAcquired);
+            }
+        }
+
+    }
+
+    [Fact]
+    public void Store_StringKeysWithTheDefaultOrOrdinalComparer_UseTheSeededHashAndOtherComparersTheirOwn()
+    {
+        var time = new ManualTimeProvider();
+        var rule = AlgorithmRateLimiterTests.Rule(RateLimitAlgorithm.FixedWindow, Limit, TimeSpan.FromSeconds(10));
+        using var byDefault = (KeyedRateLimiter<string>)ApiKitRateLimiter.CreateKeyed<string>(rule, time);
+        using var ordinal = (KeyedRateLimiter<string>)ApiKitRateLimiter.CreateKeyed<string>(rule, time, comparer: StringComparer.Ordinal);
+        using var ignoreCase = (KeyedRateLimiter<string>)ApiKitRateLimiter.CreateKeyed<string>(rule, time, comparer: StringComparer.OrdinalIgnoreCase);
+
+        Assert.True(byDefault.Store.FastStrings);
+        Assert.True(ordinal.Store.FastStrings);
+        Assert.False(ignoreCase.Store.FastStrings);
+
+        // The comparer's equality still decides which keys share a state.
+        ignoreCase.AttemptAcquire("Alice", Limit).Dispose();
+        using var sameKey = ignoreCase.AttemptAcquire("ALICE");
+        Assert.False(sameKey.IsAcquired);
+        byDefault.AttemptAcquire("Alice", Limit).Dispose();
+        using var otherKey = byDefault.AttemptAcquire("ALICE");
+        Assert.True(otherKey.IsAcquired);
+    }
+
+    [Fact]
+    public void Insert_ProbeLongerThanTheFloodLimit_SwitchesToTheComparersHashAndKeepsEveryState()
+    {
+        var time = new ManualTimeProvider();
+        var rule = AlgorithmRateLimiterTests.Rule(RateLimitAlgorithm.FixedWindow, 2, TimeSpan.FromSeconds(10));
+        using var store = new KeyedLimitStore<string>(rule, new RateLimitClock(time, TimeSpan.Zero), Timeout.InfiniteTimeSpan, floodProbeLimit: 0);
+        var keys = Enumerable.Range(0, 300).Select(i => $"10.0.{i / 256}.{i % 256}").ToArray();
+        Assert.True(store.FastStrings);
+
+        // With a limit of 0 the first insert that meets an occupied bucket counts as a flood; states decided before
+        // the switch must survive the rehash under their new tags.
+        var now = store.Clock.NowMicros();
+        var first = keys.Select(key => store.Decide(key, 1, now, allowDelay: false).Allowed).ToArray();
+        Assert.False(store.FastStrings);
+        var second = keys.Select(key => store.Decide(key, 1, now, allowDelay: false).Allowed).ToArray();
+        var third = keys.Select(key => store.Decide(key, 1, now, allowDelay: false).Allowed).ToArray();
+
+        Assert.All(first, Assert.True);
+        Assert.All(second, Assert.True);
+        Assert.All(third, Assert.False);
+        Assert.Equal(keys.Length, store.Count);
+    }
+
+    [Fact]
     public void Evict_MostKeysAtRest_ShrinksTheTableAndKeepsTheRest()
     {
         var time = new ManualTimeProvider();
@@ -296,6 +447,20 @@ public sealed class KeyedTableTests
     }
 
     private sealed record Op(OpKind Kind, int Key);
+
+    private sealed class IdentityComparer : IEqualityComparer<int>
+    {
+        public bool Equals(int x, int y) => x == y;
+
+        public int GetHashCode(int obj) => obj;
+    }
+
+    private sealed class ConstantHashComparer : IEqualityComparer<string>
+    {
+        public bool Equals(string? x, string? y) => string.Equals(x, y, StringComparison.Ordinal);
+
+        public int GetHashCode(string obj) => 42;
+    }
 
     private sealed class ThrowingComparer : IEqualityComparer<int>
     {

@@ -109,6 +109,19 @@ public sealed class RedisScriptEquivalenceTests(RedisServerFixture redis) : IAsy
     }
 
     [Fact]
+    public void Source_SingleAndBatchScripts_EachCarryTheSharedAlgorithmsOnce()
+    {
+        const string Algorithms = "-- LimitMath.SlidingWindowCounter";
+        foreach (var source in new[] { RedisRateLimitScript.Source, RedisRateLimitScript.BatchSource })
+        {
+            Assert.DoesNotContain("#include", source, StringComparison.Ordinal);
+            var first = source.IndexOf(Algorithms, StringComparison.Ordinal);
+            Assert.True(first >= 0);
+            Assert.Equal(-1, source.IndexOf(Algorithms, first + 1, StringComparison.Ordinal));
+        }
+    }
+
+    [Fact]
     public void Script_StateInAnotherFormat_IsAFreshState()
     {
         var database = _connection!.GetDatabase();

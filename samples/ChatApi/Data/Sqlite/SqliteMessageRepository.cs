@@ -57,6 +57,7 @@ internal sealed class SqliteMessageRepository(SqliteConnectionFactory connection
 
         await outbox.EnqueueAsync(new MessageSent(message), transaction, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+        outbox.Committed();
         return true;
     }
 
@@ -114,6 +115,7 @@ internal sealed class SqliteMessageRepository(SqliteConnectionFactory connection
 
         await outbox.EnqueueAsync(new MessageEdited(edited), transaction, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+        outbox.Committed();
         return true;
     }
 
@@ -140,6 +142,7 @@ internal sealed class SqliteMessageRepository(SqliteConnectionFactory connection
         {
             await outbox.EnqueueAsync(new MessageDeleted(deleted), transaction, cancellationToken);
             await transaction.CommitAsync(cancellationToken);
+            outbox.Committed();
             return true;
         }
 

@@ -62,6 +62,7 @@ internal sealed class SqliteRoomRepository(SqliteConnectionFactory connections, 
         }
 
         await transaction.CommitAsync(cancellationToken);
+        outbox.Committed();
         return WriteResult.Success;
     }
 
@@ -151,6 +152,7 @@ internal sealed class SqliteRoomRepository(SqliteConnectionFactory connections, 
         var member = await ReadMemberAsync(connection, transaction, roomId, userId, cancellationToken);
         await outbox.EnqueueAsync(new MemberJoined(member!), transaction, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+        outbox.Committed();
         return WriteResult.Success;
     }
 

@@ -165,6 +165,7 @@ internal sealed class SqliteUserRepository(SqliteConnectionFactory connections, 
 
         await outbox.EnqueueAsync(change, transaction, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+        outbox.Committed();
         return WriteResult.Success;
     }
 
