@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -284,7 +285,9 @@ internal sealed partial class WebhookDispatchPipeline(
             while (!lane.Queue.IsEmpty && lane.TryAddWorker(o.MaxConcurrencyPerEndpoint));
         }
 
-        private async Task DeliverAndPostAsync(WebhookDeliveryProcessor.ClaimedRound round, int index)
+        // Pooled: one runs per delivery.
+        [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+        private async ValueTask DeliverAndPostAsync(WebhookDeliveryProcessor.ClaimedRound round, int index)
         {
             WebhookDeliveryResult? result = null;
             try
