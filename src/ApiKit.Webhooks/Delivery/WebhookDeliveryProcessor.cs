@@ -466,7 +466,7 @@ internal sealed partial class WebhookDeliveryProcessor
                 }
 
                 var parsed = _secrets.TryGetValue(secret.Secret, out var known) ? known : _secrets.GetOrAdd(secret.Secret, WebhookSecret.Parse);
-                length += WebhookSigner.Sign(parsed.Key, message.Id, timestamp, message.Payload.Span, buffer[length..]);
+                length += WebhookSigner.Sign(parsed, message.Id, timestamp, message.Payload.Span, buffer[length..]);
             }
 
             return new string(buffer[..length]);
