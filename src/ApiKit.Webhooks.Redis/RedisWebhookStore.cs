@@ -278,19 +278,23 @@ public sealed class RedisWebhookStore : IWebhookDeliveryStore, IWebhookEndpointS
 
     private async Task RecordConsumerAsync(IDatabase db, IReadOnlyList<WebhookDeliveryResult> results, DateTimeOffset now)
     {
+        // Each id parsed once: comparing the strings parsed both sides on every comparison.
         var lowest = results[0].Delivery.DeliveryId;
         var highest = lowest;
+        var low = ParseEntryId(lowest);
+        var high = low;
         foreach (var result in results)
         {
             var id = result.Delivery.DeliveryId;
-            if (CompareEntryIds(id, lowest) < 0)
+            var parsed = ParseEntryId(id);
+            if (parsed.CompareTo(low) < 0)
             {
-                lowest = id;
+                (lowest, low) = (id, parsed);
             }
 
-            if (CompareEntryIds(id, highest) > 0)
+            if (parsed.CompareTo(high) > 0)
             {
-                highest = id;
+                (highest, high) = (id, parsed);
             }
         }
 
@@ -320,7 +324,7 @@ public sealed class RedisWebhookStore : IWebhookDeliveryStore, IWebhookEndpointS
             args.Add(result.State == WebhookDeliveryState.Failed
                 ? string.Create(CultureInfo.InvariantCulture, $"{d.Message.Id}|{d.EndpointId}|{created}")
                 : RedisValue.EmptyString);
-            args.Add(result.Attempt is null ? RedisValue.EmptyString : JsonSerializer.SerializeToUtf8Bytes(result.Attempt, Json));
+            args.Add(result.Attempt is null ? RedisValue.EmptyString : JsonSerializer.SerializeToUtf8Bytes(result.Attempt, RedisWebhookJson.Default.WebhookAttempt));
         }
 
         await db.ScriptEvaluateAsync(RecordScript, [.. keys], [.. args]).ConfigureAwait(false);
@@ -332,7 +336,7 @@ public sealed class RedisWebhookStore : IWebhookDeliveryStore, IWebhookEndpointS
         var db = await DatabaseAsync().ConfigureAwait(false);
         var values = await db.ListRangeAsync(AttemptsKey(endpointId), 0, messageId is null ? limit - 1 : -1).ConfigureAwait(false);
         return [.. values
-            .Select(v => JsonSerializer.Deserialize<WebhookAttempt>((string)v!, Json)!)
+            .Select(v => JsonSerializer.Deserialize((string)v!, RedisWebhookJson.Default.WebhookAttempt)!)
             .Where(a => messageId is null || a.MessageId == messageId)
             .Take(limit)];
     }
@@ -411,18 +415,13 @@ public sealed class RedisWebhookStore : IWebhookDeliveryStore, IWebhookEndpointS
         _connectGate.Dispose();
     }
 
-    /// <summary>Orders stream entry ids (<c>milliseconds-sequence</c>) as Redis does.</summary>
-    private static int CompareEntryIds(string x, string y)
+    /// <summary>A stream entry id (<c>milliseconds-sequence</c>) as a pair that orders as Redis orders the ids.</summary>
+    private static (ulong Ms, ulong Seq) ParseEntryId(string id)
     {
-        static (ulong Ms, ulong Seq) Parse(string id)
-        {
-            var dash = id.IndexOf('-', StringComparison.Ordinal);
-            return dash < 0
-                ? (ulong.Parse(id, CultureInfo.InvariantCulture), 0)
-                : (ulong.Parse(id.AsSpan(0, dash), CultureInfo.InvariantCulture), ulong.Parse(id.AsSpan(dash + 1), CultureInfo.InvariantCulture));
-        }
-
-        return Parse(x).CompareTo(Parse(y));
+        var dash = id.IndexOf('-', StringComparison.Ordinal);
+        return dash < 0
+            ? (ulong.Parse(id, CultureInfo.InvariantCulture), 0)
+            : (ulong.Parse(id.AsSpan(0, dash), CultureInfo.InvariantCulture), ulong.Parse(id.AsSpan(dash + 1), CultureInfo.InvariantCulture));
     }
 
     private RedisKey DeadKey(string endpointId) => _prefix + ":dead:" + endpointId;
@@ -522,3 +521,11 @@ public sealed class RedisWebhookStore : IWebhookDeliveryStore, IWebhookEndpointS
         }
     }
 }
+
+/// <summary>
+/// Source-generated contract for the attempt log entries, written once per delivery: the same JSON as the reflection
+/// serializer with web defaults (camelCase, outcome as its name), without its per-call metadata lookups.
+/// </summary>
+[System.Text.Json.Serialization.JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
+[System.Text.Json.Serialization.JsonSerializable(typeof(WebhookAttempt))]
+internal sealed partial class RedisWebhookJson : System.Text.Json.Serialization.JsonSerializerContext;
