@@ -295,6 +295,7 @@ internal sealed partial class WebhookDeliveryProcessor
 
             // Added unparsed: the handler writes the string as it is, without building a MediaTypeHeaderValue per request.
             request.Content.Headers.TryAddWithoutValidation("Content-Type", "application/json");
+
             // Enumerated only when there are any: enumerating the interface boxes an enumerator.
             if (endpoint.Headers.Count > 0)
             {
