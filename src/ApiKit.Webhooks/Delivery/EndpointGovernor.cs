@@ -9,13 +9,16 @@ internal sealed class EndpointLimits(int maxConcurrency)
     private readonly ConcurrentDictionary<string, ConcurrencyLimiter> _limiters = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Window> _windows = new(StringComparer.Ordinal);
 
+    // Looked up first: a GetOrAdd whose factory captures the limit would allocate a closure on every call.
     public ValueTask<RateLimitLease> AcquireAsync(string endpointId, CancellationToken cancellationToken) =>
-        _limiters.GetOrAdd(endpointId, _ => new ConcurrencyLimiter(new ConcurrencyLimiterOptions
-        {
-            PermitLimit = maxConcurrency,
-            QueueLimit = int.MaxValue,
-            QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
-        })).AcquireAsync(1, cancellationToken);
+        (_limiters.TryGetValue(endpointId, out var limiter)
+            ? limiter
+            : _limiters.GetOrAdd(endpointId, static (_, max) => new ConcurrencyLimiter(new ConcurrencyLimiterOptions
+            {
+                PermitLimit = max,
+                QueueLimit = int.MaxValue,
+                QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
+            }), maxConcurrency)).AcquireAsync(1, cancellationToken);
 
     /// <summary>Takes one slot of the current one-second window; when full, says when the next window opens.</summary>
     public bool TryTakeRate(string endpointId, int? perSecond, DateTimeOffset now, out DateTimeOffset retryAt)

@@ -4,6 +4,7 @@ using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using System.Globalization;
 using System.Net;
+using System.Runtime.CompilerServices;
 using System.Text;
 using ApiKit.Resilience.CircuitBreakers;
 using Microsoft.Extensions.Logging;
@@ -18,6 +19,7 @@ internal sealed partial class WebhookDeliveryProcessor
     private static readonly Meter Meter = new("ApiKit.Webhooks");
     private static readonly Counter<long> Attempts = Meter.CreateCounter<long>("apikit.webhooks.attempts", description: "Delivery attempts by outcome.");
     private static readonly Histogram<double> AttemptDuration = Meter.CreateHistogram<double>("apikit.webhooks.attempt.duration", "s", "Duration of delivery attempts.");
+    private static readonly string[] OutcomeNames = Enum.GetNames<WebhookAttemptOutcome>();
     private static readonly Counter<long> Disabled = Meter.CreateCounter<long>("apikit.webhooks.endpoints.disabled", description: "Endpoints disabled by the dispatcher.");
 
     private readonly IWebhookDeliveryStore _store;
@@ -38,6 +40,11 @@ internal sealed partial class WebhookDeliveryProcessor
 
     // Counts the endpoint updates this processor made (failing since, disabled), so cached endpoints are dropped at once.
     private int _endpointChanges;
+
+    // Timeout sources of finished attempts, reset for the next ones.
+    private readonly ConcurrentQueue<CancellationTokenSource> _timeouts = new();
+
+    private TimestampCache? _timestampText;
 
     // Endpoint id -> its breaker in the registry, so the hot path neither builds the registry key nor looks it up twice.
     private readonly ConcurrentDictionary<string, CircuitBreaker> _breakers = new(StringComparer.Ordinal);
@@ -82,7 +89,7 @@ internal sealed partial class WebhookDeliveryProcessor
         var tasks = new Task<WebhookDeliveryResult>[round.Deliveries.Count];
         for (var i = 0; i < tasks.Length; i++)
         {
-            tasks[i] = round.DeliverAsync(i, cancellationToken);
+            tasks[i] = round.DeliverAsync(i, cancellationToken).AsTask();
         }
 
         // Recorded even if the host is stopping: an attempt made but not recorded would be repeated.
@@ -122,7 +129,9 @@ internal sealed partial class WebhookDeliveryProcessor
     internal Task RecordAsync(IReadOnlyList<WebhookDeliveryResult> results) =>
         _store.RecordAsync(results, _timeProvider.GetUtcNow(), CancellationToken.None);
 
-    internal async Task<WebhookDeliveryResult> DeliverAsync(HttpClient client, WebhookDelivery delivery, WebhookEndpoint? endpoint, DateTimeOffset leaseUntil, CancellationToken cancellationToken)
+    // Pooled state machines: one delivery is several awaits deep, and each level's box would otherwise be allocated per attempt.
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    internal async ValueTask<WebhookDeliveryResult> DeliverAsync(HttpClient client, WebhookDelivery delivery, WebhookEndpoint? endpoint, DateTimeOffset leaseUntil, CancellationToken cancellationToken)
     {
         var now = _timeProvider.GetUtcNow();
         if (endpoint is null || !endpoint.Enabled)
@@ -184,11 +193,24 @@ internal sealed partial class WebhookDeliveryProcessor
             ? breaker
             : _breakers.GetOrAdd(endpointId, static (id, self) => self._breakerRegistry.GetOrAdd(WebhookDeliveryDefaults.CircuitBreakerKeyPrefix + id, self._options.CircuitBreaker), this);
 
-    private async Task<WebhookDeliveryResult> ConcludeAsync(WebhookDelivery delivery, WebhookEndpoint endpoint, WebhookAttempt attempt, TimeSpan? retryAfter)
+    private ValueTask<WebhookDeliveryResult> ConcludeAsync(WebhookDelivery delivery, WebhookEndpoint endpoint, WebhookAttempt attempt, TimeSpan? retryAfter)
+    {
+        Attempts.Add(1, new KeyValuePair<string, object?>("outcome", OutcomeName(attempt.Outcome)));
+        AttemptDuration.Record(attempt.Duration.TotalSeconds);
+
+        // A success at an endpoint that was not failing (nearly every attempt) concludes without a store call.
+        if (attempt.Outcome == WebhookAttemptOutcome.Succeeded && endpoint.FailingSince is null)
+        {
+            _failing.TryRemove(endpoint.Id, out _);
+            return new(new WebhookDeliveryResult(delivery, WebhookDeliveryState.Succeeded, null, attempt));
+        }
+
+        return ConcludeSlowAsync(delivery, endpoint, attempt, retryAfter);
+    }
+
+    private async ValueTask<WebhookDeliveryResult> ConcludeSlowAsync(WebhookDelivery delivery, WebhookEndpoint endpoint, WebhookAttempt attempt, TimeSpan? retryAfter)
     {
         var now = _timeProvider.GetUtcNow();
-        Attempts.Add(1, new KeyValuePair<string, object?>("outcome", attempt.Outcome.ToString()));
-        AttemptDuration.Record(attempt.Duration.TotalSeconds);
         if (attempt.Outcome == WebhookAttemptOutcome.Succeeded)
         {
             _failing.TryRemove(endpoint.Id, out _);
@@ -245,7 +267,8 @@ internal sealed partial class WebhookDeliveryProcessor
         return now + (delay * factor);
     }
 
-    private async Task<(WebhookAttempt Attempt, TimeSpan? RetryAfter)> SendAsync(HttpClient client, WebhookDelivery delivery, WebhookEndpoint endpoint, CancellationToken cancellationToken)
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<(WebhookAttempt Attempt, TimeSpan? RetryAfter)> SendAsync(HttpClient client, WebhookDelivery delivery, WebhookEndpoint endpoint, CancellationToken cancellationToken)
     {
         var startedAt = _timeProvider.GetUtcNow();
         var started = _timeProvider.GetTimestamp();
@@ -260,65 +283,81 @@ internal sealed partial class WebhookDeliveryProcessor
             return (NewAttempt(delivery, endpoint, number, startedAt, started, WebhookAttemptOutcome.Blocked, null, "The endpoint URL is not an allowed absolute HTTPS URL."), null);
         }
 
-        using var timeout = new CancellationTokenSource(_options.AttemptTimeout, _timeProvider);
+        var timeout = RentTimeout();
 
-        // Linked only when the caller can cancel: the benchmark's and RunOnce's callers cannot, and a link costs a registration.
-        using var linked = cancellationToken.CanBeCanceled ? CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, cancellationToken) : null;
-        var token = linked?.Token ?? timeout.Token;
-        using var request = new HttpRequestMessage(HttpMethod.Post, uri) { Content = new ReadOnlyMemoryContent(delivery.Message.Payload) };
-
-        // Added unparsed: the handler writes the string as it is, without building a MediaTypeHeaderValue per request.
-        request.Content.Headers.TryAddWithoutValidation("Content-Type", "application/json");
-        foreach (var (name, value) in endpoint.Headers)
-        {
-            request.Headers.TryAddWithoutValidation(name, value);
-        }
-
-        var timestamp = startedAt.ToUnixTimeSeconds();
-        request.Headers.TryAddWithoutValidation(_headers.Id, delivery.Message.Id);
-        request.Headers.TryAddWithoutValidation(_headers.Timestamp, timestamp.ToString(CultureInfo.InvariantCulture));
-        request.Headers.TryAddWithoutValidation(_headers.Signature, Signatures(endpoint, delivery.Message, timestamp, startedAt));
-
-        WebhookAttempt Attempt(WebhookAttemptOutcome outcome, int? status, string? response) =>
-            NewAttempt(delivery, endpoint, number, startedAt, started, outcome, status, response);
-
+        // The caller's cancellation reaches the attempt through a registration (its nodes are reused by the caller's
+        // source), not a linked source allocated per attempt.
+        var stopping = cancellationToken.UnsafeRegister(static state => ((CancellationTokenSource)state!).Cancel(), timeout);
+        var token = timeout.Token;
         try
         {
-            using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, token).ConfigureAwait(false);
-            var text = await ReadCappedAsync(response, token).ConfigureAwait(false);
-            var status = (int)response.StatusCode;
-            activity?.SetTag("http.response.status_code", status);
-            if (response.IsSuccessStatusCode)
+            using var request = new HttpRequestMessage(HttpMethod.Post, uri) { Content = new ReadOnlyMemoryContent(delivery.Message.Payload) };
+
+            // Added unparsed: the handler writes the string as it is, without building a MediaTypeHeaderValue per request.
+            request.Content.Headers.TryAddWithoutValidation("Content-Type", "application/json");
+
+            // Enumerated only when there are any: enumerating the interface boxes an enumerator.
+            if (endpoint.Headers.Count > 0)
             {
-                return (Attempt(WebhookAttemptOutcome.Succeeded, status, text), null);
+                foreach (var (name, value) in endpoint.Headers)
+                {
+                    request.Headers.TryAddWithoutValidation(name, value);
+                }
             }
 
-            TimeSpan? retryAfter = null;
-            if (status is 429 or 503 && response.Headers.RetryAfter is { } hint)
-            {
-                retryAfter = hint.Delta ?? (hint.Date is { } date ? date - _timeProvider.GetUtcNow() : null);
-            }
+            var timestamp = startedAt.ToUnixTimeSeconds();
+            request.Headers.TryAddWithoutValidation(_headers.Id, delivery.Message.Id);
+            request.Headers.TryAddWithoutValidation(_headers.Timestamp, TimestampText(timestamp));
+            request.Headers.TryAddWithoutValidation(_headers.Signature, Signatures(endpoint, delivery.Message, timestamp, startedAt));
 
-            return (Attempt(WebhookAttemptOutcome.HttpError, status, text), retryAfter);
-        }
-        catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
-        {
-            return (Attempt(WebhookAttemptOutcome.TimedOut, null, $"No response within {_options.AttemptTimeout}."), null);
-        }
-        catch (HttpRequestException e) when (FindBlocked(e) is { } blocked)
-        {
-            return (Attempt(WebhookAttemptOutcome.Blocked, null, blocked.Message), null);
-        }
-        catch (HttpRequestException e)
-        {
-            return (Attempt(WebhookAttemptOutcome.NetworkError, null, Sanitize(e.Message, endpoint)), null);
-        }
+            WebhookAttempt Attempt(WebhookAttemptOutcome outcome, int? status, string? response) =>
+                NewAttempt(delivery, endpoint, number, startedAt, started, outcome, status, response);
+
+            try
+            {
+                using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, token).ConfigureAwait(false);
+                var text = await ReadCappedAsync(response, token).ConfigureAwait(false);
+                var status = (int)response.StatusCode;
+                activity?.SetTag("http.response.status_code", status);
+                if (response.IsSuccessStatusCode)
+                {
+                    return (Attempt(WebhookAttemptOutcome.Succeeded, status, text), null);
+                }
+
+                TimeSpan? retryAfter = null;
+                if (status is 429 or 503 && response.Headers.RetryAfter is { } hint)
+                {
+                    retryAfter = hint.Delta ?? (hint.Date is { } date ? date - _timeProvider.GetUtcNow() : null);
+                }
+
+                return (Attempt(WebhookAttemptOutcome.HttpError, status, text), retryAfter);
+            }
+            catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+            {
+                return (Attempt(WebhookAttemptOutcome.TimedOut, null, $"No response within {_options.AttemptTimeout}."), null);
+            }
+            catch (HttpRequestException e) when (FindBlocked(e) is { } blocked)
+            {
+                return (Attempt(WebhookAttemptOutcome.Blocked, null, blocked.Message), null);
+            }
+            catch (HttpRequestException e)
+            {
+                return (Attempt(WebhookAttemptOutcome.NetworkError, null, Sanitize(e.Message, endpoint)), null);
+            }
 #pragma warning disable CA1031 // Whatever a handler in the client's pipeline throws (an open circuit, its own timeout) is a failed attempt, not a lost one.
-        catch (Exception e) when (!cancellationToken.IsCancellationRequested)
+            catch (Exception e) when (!cancellationToken.IsCancellationRequested)
 #pragma warning restore CA1031
+            {
+                // Escaping here would leave the delivery unrecorded and leased, and its endpoint's lane worker gone.
+                return (Attempt(WebhookAttemptOutcome.NetworkError, null, Sanitize($"The request was not sent or not completed ({e.GetType().Name}): {e.Message}", endpoint)), null);
+            }
+        }
+        finally
         {
-            // Escaping here would leave the delivery unrecorded and leased, and its endpoint's lane worker gone.
-            return (Attempt(WebhookAttemptOutcome.NetworkError, null, Sanitize($"The request was not sent or not completed ({e.GetType().Name}): {e.Message}", endpoint)), null);
+            // The registration first: once it is gone no stop can cancel the source any more, and a cancelled one is
+            // not reused.
+            stopping.Dispose();
+            ReturnTimeout(timeout);
         }
     }
 
@@ -352,6 +391,51 @@ internal sealed partial class WebhookDeliveryProcessor
             value.Length >= 4 ? text.Replace(value, "***", StringComparison.Ordinal) : text;
     }
 
+    /// <summary>An attempt's timeout source: a reset one from earlier attempts, or a new one on the processor's clock.</summary>
+    private CancellationTokenSource RentTimeout()
+    {
+        if (!_timeouts.TryDequeue(out var timeout))
+        {
+            timeout = new CancellationTokenSource(Timeout.InfiniteTimeSpan, _timeProvider);
+        }
+
+        timeout.CancelAfter(_options.AttemptTimeout);
+        return timeout;
+    }
+
+    /// <summary>
+    /// Keeps the source for the next attempt when it can be reset (its timer stopped, its registrations gone), so an
+    /// attempt costs neither a source nor a timer; a cancelled one is dropped. At most one source per attempt running
+    /// at once is kept.
+    /// </summary>
+    private void ReturnTimeout(CancellationTokenSource timeout)
+    {
+        if (timeout.TryReset())
+        {
+            _timeouts.Enqueue(timeout);
+        }
+        else
+        {
+            timeout.Dispose();
+        }
+    }
+
+    /// <summary>The <c>webhook-timestamp</c> value: formatted once per second, not once per attempt.</summary>
+    private string TimestampText(long timestamp)
+    {
+        var cached = _timestampText;
+        if (cached?.Seconds != timestamp)
+        {
+            cached = new TimestampCache(timestamp, timestamp.ToString(CultureInfo.InvariantCulture));
+            _timestampText = cached;
+        }
+
+        return cached.Text;
+    }
+
+    private static string OutcomeName(WebhookAttemptOutcome outcome) =>
+        (uint)outcome < (uint)OutcomeNames.Length ? OutcomeNames[(int)outcome] : outcome.ToString();
+
     private WebhookAttempt NewAttempt(WebhookDelivery delivery, WebhookEndpoint endpoint, int number, DateTimeOffset startedAt, long started, WebhookAttemptOutcome outcome, int? status, string? response) =>
         new(delivery.Message.Id, endpoint.Id, number, startedAt, outcome, status, _timeProvider.GetElapsedTime(started), response);
 
@@ -369,8 +453,9 @@ internal sealed partial class WebhookDeliveryProcessor
         try
         {
             var length = 0;
-            foreach (var secret in secrets)
+            for (var i = 0; i < secrets.Count; i++)
             {
+                var secret = secrets[i];
                 if (secret.ExpiresAt is { } expires && expires <= now)
                 {
                     continue;
@@ -382,7 +467,7 @@ internal sealed partial class WebhookDeliveryProcessor
                 }
 
                 var parsed = _secrets.TryGetValue(secret.Secret, out var known) ? known : _secrets.GetOrAdd(secret.Secret, WebhookSecret.Parse);
-                length += WebhookSigner.Sign(parsed.Key, message.Id, timestamp, message.Payload.Span, buffer[length..]);
+                length += WebhookSigner.Sign(parsed, message.Id, timestamp, message.Payload.Span, buffer[length..]);
             }
 
             return new string(buffer[..length]);
@@ -398,7 +483,8 @@ internal sealed partial class WebhookDeliveryProcessor
 
     private async Task<string?> ReadCappedAsync(HttpResponseMessage response, CancellationToken cancellationToken)
     {
-        if (_options.MaxResponseBytes == 0 || response.Content.Headers.ContentLength == 0)
+        // 204 and 304 have no body by definition (RFC 9110), whatever the headers say; nothing to open a stream for.
+        if (_options.MaxResponseBytes == 0 || response.StatusCode is HttpStatusCode.NoContent or HttpStatusCode.NotModified || response.Content.Headers.ContentLength == 0)
         {
             return null;
         }
@@ -478,6 +564,8 @@ internal sealed partial class WebhookDeliveryProcessor
         public static partial void EndpointDisabled(ILogger logger, string endpointId, string reason);
     }
 
+    private sealed record TimestampCache(long Seconds, string Text);
+
     /// <summary>Deliveries claimed together, with their endpoints and the client they go out on.</summary>
     internal sealed class ClaimedRound(WebhookDeliveryProcessor processor, IReadOnlyList<WebhookDelivery> deliveries, Dictionary<string, WebhookEndpoint?> endpoints, HttpClient? client, DateTimeOffset leaseUntil)
     {
@@ -486,7 +574,7 @@ internal sealed partial class WebhookDeliveryProcessor
         /// <summary>Gets when the round's leases end (measured from before the claim, so never later than the store's).</summary>
         public DateTimeOffset LeaseUntil => leaseUntil;
 
-        public Task<WebhookDeliveryResult> DeliverAsync(int index, CancellationToken cancellationToken) =>
+        public ValueTask<WebhookDeliveryResult> DeliverAsync(int index, CancellationToken cancellationToken) =>
             processor.DeliverAsync(client!, deliveries[index], endpoints[deliveries[index].EndpointId], leaseUntil, cancellationToken);
     }
 }

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -16,6 +17,8 @@ namespace ApiKit.Webhooks;
 /// Store calls cost mostly per call, not per row (a transaction, a commit, a round trip), so the loop claims a full
 /// <see cref="WebhookDeliveryOptions.BatchSize"/> whenever enough slots are free and work is in hand, and claims
 /// whatever is free at once when the senders run low or when it was woken by a new message or the poll interval.
+/// For the same reason, while two batches or more are still on their way, results are recorded a batch at a time
+/// (for at most 20 ms), not a handful per round.
 /// </remarks>
 internal sealed partial class WebhookDispatchPipeline(
     WebhookDeliveryProcessor processor,
@@ -25,6 +28,9 @@ internal sealed partial class WebhookDispatchPipeline(
 {
     /// <summary>The most claims one loop round sends to the store at once.</summary>
     private const int MaxParallelClaims = 4;
+
+    /// <summary>The longest finished deliveries are held back to be recorded with others: 20 ms.</summary>
+    private static readonly TimeSpan HoldLimit = TimeSpan.FromMilliseconds(20);
 
     /// <summary>Runs until <paramref name="stoppingToken"/> fires, or until nothing is due and nothing is in flight when <paramref name="stopWhenIdle"/>.</summary>
     public async Task RunAsync(string workerId, bool stopWhenIdle, CancellationToken stoppingToken)
@@ -64,6 +70,14 @@ internal sealed partial class WebhookDispatchPipeline(
         private int _sending;
         private int _draining;
 
+        // Finished and not yet taken for recording.
+        private int _ready;
+
+        // Set by the hold timer: record what finished even though the batch is not full.
+        private int _holdExpired;
+        private ITimer? _holdTimer;
+        private bool _holdArmed;
+
         // Set when a new message was signalled or the poll interval passed: claim even a part batch.
         private int _claimWanted = 1;
 
@@ -92,18 +106,27 @@ internal sealed partial class WebhookDispatchPipeline(
             {
                 while (!stoppingToken.IsCancellationRequested)
                 {
-                    // A few finished while more are on their way: let the thread pool run the senders' continuations
-                    // first, so results gather into one store transaction instead of many small ones. Yielding waits
-                    // for no timer and no further result, so a lone result is never held back.
-                    var ready = _finished.Count;
-                    if (ready > 0 && ready < o.BatchSize / 2 && Volatile.Read(ref _sending) > ready)
+                    // Under load, results are held until a batch's worth gathered (see Holds), unless a signalled claim
+                    // needs their slots, which only taking them frees. Otherwise, a few finished while more are on their
+                    // way: let the thread pool run the senders' continuations first, so results gather into one store
+                    // transaction instead of many small ones; yielding waits for no timer and no further result.
+                    var ready = Volatile.Read(ref _ready);
+                    var holding = ready > 0
+                        && Holds(ready, Volatile.Read(ref _sending))
+                        && Volatile.Read(ref _holdExpired) == 0
+                        && !(Volatile.Read(ref _claimWanted) == 1 && _held >= o.MaxInFlight);
+                    if (holding)
+                    {
+                        ArmHoldTimer();
+                    }
+                    else if (ready > 0 && ready < o.BatchSize / 2 && Volatile.Read(ref _sending) > ready)
                     {
                         await Task.Yield();
                     }
 
                     // What finished goes to the store without waiting for it: the claim below goes out beside it, so
                     // a networked store's two round trips overlap instead of adding up.
-                    var (taken, dueAgain, recording) = TakeFinished();
+                    var (taken, dueAgain, recording) = holding ? (0, false, Task.CompletedTask) : TakeFinished();
                     moreDue |= dueAgain;
                     var claimed = 0;
                     var failed = false;
@@ -186,6 +209,10 @@ internal sealed partial class WebhookDispatchPipeline(
 
             await _drained.Task.ConfigureAwait(false);
             await TakeFinished().Recording.ConfigureAwait(false);
+            if (_holdTimer is not null)
+            {
+                await _holdTimer.DisposeAsync().ConfigureAwait(false);
+            }
         }
 
         // Every finished delivery and every pump wake writes a token after its state change, so no wake-up is lost;
@@ -258,7 +285,9 @@ internal sealed partial class WebhookDispatchPipeline(
             while (!lane.Queue.IsEmpty && lane.TryAddWorker(o.MaxConcurrencyPerEndpoint));
         }
 
-        private async Task DeliverAndPostAsync(WebhookDeliveryProcessor.ClaimedRound round, int index)
+        // Pooled: one runs per delivery.
+        [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+        private async ValueTask DeliverAndPostAsync(WebhookDeliveryProcessor.ClaimedRound round, int index)
         {
             WebhookDeliveryResult? result = null;
             try
@@ -283,8 +312,17 @@ internal sealed partial class WebhookDispatchPipeline(
             finally
             {
                 _finished.Enqueue(result);
-                _wake.Writer.TryWrite(true);
-                if (Interlocked.Decrement(ref _sending) == 0 && Volatile.Read(ref _draining) == 1)
+                var ready = Interlocked.Increment(ref _ready);
+                var sending = Interlocked.Decrement(ref _sending);
+
+                // While the loop holds results back it needs no wake-up per result, only once the hold should end:
+                // this finish is the one that ends it, or came when it had ended already.
+                if (!Holds(ready, sending))
+                {
+                    _wake.Writer.TryWrite(true);
+                }
+
+                if (sending == 0 && Volatile.Read(ref _draining) == 1)
                 {
                     _drained.TrySetResult();
                 }
@@ -314,6 +352,14 @@ internal sealed partial class WebhookDispatchPipeline(
             }
 
             _held -= taken;
+            Interlocked.Add(ref _ready, -taken);
+            if (_holdArmed)
+            {
+                _holdArmed = false;
+                _holdTimer!.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+            }
+
+            Volatile.Write(ref _holdExpired, 0);
             var now = processor.TimeProvider.GetUtcNow();
             var dueAgain = false;
             foreach (var result in batch)
@@ -322,6 +368,35 @@ internal sealed partial class WebhookDispatchPipeline(
             }
 
             return (taken, dueAgain, batch.Count == 0 ? Task.CompletedTask : RecordAsync(batch));
+        }
+
+        /// <summary>
+        /// Whether finished deliveries wait to be recorded together: while fewer than a batch finished and at least two
+        /// batches are still claimed and unfinished, more results come soon, and recording each handful on its own would
+        /// cost a store transaction or round trip per handful. The senders lose nothing: the claimed deliveries waiting
+        /// ahead of them keep them busy. <see cref="HoldLimit"/> bounds the wait should those deliveries stall.
+        /// </summary>
+        private bool Holds(int ready, int sending) => ready < o.BatchSize && sending >= 2 * o.BatchSize;
+
+        private void ArmHoldTimer()
+        {
+            if (_holdArmed)
+            {
+                return;
+            }
+
+            _holdArmed = true;
+            _holdTimer ??= processor.TimeProvider.CreateTimer(
+                static state =>
+                {
+                    var run = (Run)state!;
+                    Volatile.Write(ref run._holdExpired, 1);
+                    run._wake.Writer.TryWrite(true);
+                },
+                this,
+                Timeout.InfiniteTimeSpan,
+                Timeout.InfiniteTimeSpan);
+            _holdTimer.Change(HoldLimit, Timeout.InfiniteTimeSpan);
         }
 
         private async Task RecordAsync(List<WebhookDeliveryResult> batch)

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Security.Cryptography;
 
 namespace ApiKit.Webhooks;
@@ -19,6 +20,9 @@ public sealed class WebhookSecret
 
     private readonly byte[] _key;
     private readonly string _text;
+
+    // HMAC states keyed with this secret and reset, for WebhookSigner: at most one per signature computed at once.
+    private readonly ConcurrentQueue<IncrementalHash> _hmacs = new();
 
     private WebhookSecret(byte[] key, string text)
     {
@@ -69,6 +73,12 @@ public sealed class WebhookSecret
         secret = new WebhookSecret(buffer[..written].ToArray(), text);
         return true;
     }
+
+    internal IncrementalHash RentHmac() =>
+        _hmacs.TryDequeue(out var hmac) ? hmac : IncrementalHash.CreateHMAC(HashAlgorithmName.SHA256, _key);
+
+    /// <summary>Keeps a state that <see cref="IncrementalHash.GetHashAndReset(Span{byte})"/> left ready for the next message.</summary>
+    internal void ReturnHmac(IncrementalHash hmac) => _hmacs.Enqueue(hmac);
 
     /// <summary>Returns the <c>whsec_</c> text of the secret.</summary>
     /// <returns>The secret text.</returns>

@@ -88,6 +88,46 @@ public static class WebhookSigner
         return matched;
     }
 
+    /// <summary>
+    /// <see cref="Sign(ReadOnlySpan{byte}, ReadOnlySpan{char}, long, ReadOnlySpan{byte}, Span{char})"/> on one of the
+    /// secret's reusable HMAC states: the dispatcher signs every attempt with a handful of secrets, and setting the key
+    /// up again for each (what the one-shot HMAC does) costs about half as much again as hashing a 1 KB body.
+    /// </summary>
+    internal static int Sign(WebhookSecret secret, ReadOnlySpan<char> id, long timestamp, ReadOnlySpan<byte> body, Span<char> destination)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(destination.Length, SignatureLength, nameof(destination));
+        if (id.Length > MaxIdBytes)
+        {
+            throw new ArgumentException($"A webhook id is at most {MaxIdBytes} characters.", nameof(id));
+        }
+
+        Span<byte> prefix = stackalloc byte[(MaxIdBytes * 3) + 1 + 20 + 1];
+        var position = Encoding.UTF8.GetBytes(id, prefix);
+        prefix[position++] = (byte)'.';
+        Utf8Formatter.TryFormat(timestamp, prefix[position..], out var written);
+        position += written;
+        prefix[position++] = (byte)'.';
+
+        Span<byte> mac = stackalloc byte[HMACSHA256.HashSizeInBytes];
+        var hmac = secret.RentHmac();
+        try
+        {
+            hmac.AppendData(prefix[..position]);
+            hmac.AppendData(body);
+            hmac.GetHashAndReset(mac);
+        }
+        catch
+        {
+            hmac.Dispose();
+            throw;
+        }
+
+        secret.ReturnHmac(hmac);
+        "v1,".CopyTo(destination);
+        Convert.TryToBase64Chars(mac, destination[3..], out var encoded);
+        return 3 + encoded;
+    }
+
     internal static void ComputeMac(ReadOnlySpan<byte> key, ReadOnlySpan<char> id, long timestamp, ReadOnlySpan<byte> body, Span<byte> mac)
     {
         if (id.Length > MaxIdBytes)

@@ -270,6 +270,46 @@ public sealed class WebhookDeliveryProcessorTests
     }
 
     [Fact]
+    public async Task RunOnce_TimeoutSourcesReused_EachAttemptGetsItsOwnFullTimeout()
+    {
+        var hang = false;
+        var entered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var harness = new ProcessorHarness(new ScriptedHandler(async (_, ct) =>
+        {
+            if (hang)
+            {
+                entered.SetResult();
+                await Task.Delay(Timeout.Infinite, ct);
+            }
+
+            return new HttpResponseMessage(HttpStatusCode.OK);
+        }), o => o.AttemptTimeout = TimeSpan.FromSeconds(3));
+        await harness.AddEndpointAsync();
+
+        // A finished attempt's source goes back reset: the clock moving on must not cancel it.
+        await harness.Publisher.PublishAsync(new WebhookEvent("a", Json.Of(1)));
+        Assert.Equal(1, await harness.RunAsync());
+        harness.Time.Advance(TimeSpan.FromSeconds(10));
+
+        // The next attempt reuses it, with a whole timeout from its own start.
+        hang = true;
+        var timedOut = await harness.Publisher.PublishAsync(new WebhookEvent("a", Json.Of(2)));
+        var run = harness.RunAsync();
+        await entered.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        harness.Time.Advance(TimeSpan.FromSeconds(2));
+        Assert.False(run.IsCompleted);
+        harness.Time.Advance(TimeSpan.FromSeconds(1));
+        await run.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal(WebhookAttemptOutcome.TimedOut, Assert.Single(await harness.Store.ListAttemptsAsync("ep_1", timedOut, 10, CancellationToken.None)).Outcome);
+
+        // The cancelled source is not handed out again: the attempt after a timeout succeeds.
+        hang = false;
+        var next = await harness.Publisher.PublishAsync(new WebhookEvent("a", Json.Of(3)));
+        await harness.RunAsync();
+        Assert.Equal(WebhookAttemptOutcome.Succeeded, Assert.Single(await harness.Store.ListAttemptsAsync("ep_1", next, 10, CancellationToken.None)).Outcome);
+    }
+
+    [Fact]
     public async Task RunOnce_RateLimitPerSecond_PostponesExcessToNextSecond()
     {
         var harness = new ProcessorHarness(new ScriptedHandler(HttpStatusCode.OK));

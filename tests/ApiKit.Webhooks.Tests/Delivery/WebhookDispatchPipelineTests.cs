@@ -75,6 +75,58 @@ public sealed class WebhookDispatchPipelineTests
     }
 
     [Fact]
+    public async Task Run_FewFinishedWhileManyInFlight_HeldThenRecordedAtHoldLimit()
+    {
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var harness = new ProcessorHarness(new ScriptedHandler(async (request, ct) =>
+        {
+            if (request.RequestUri!.Host == "slow.test")
+            {
+                await release.Task.WaitAsync(ct);
+            }
+
+            return new HttpResponseMessage(HttpStatusCode.OK);
+        }), o =>
+        {
+            o.BatchSize = 2;
+            o.MaxInFlight = 10;
+            o.MaxConcurrencyPerEndpoint = 10;
+        });
+        await harness.AddEndpointAsync("ep_slow", "http://slow.test/hook", ["slow"]);
+        await harness.AddEndpointAsync("ep_fast", "http://fast.test/hook", ["fast"]);
+        for (var i = 0; i < 6; i++)
+        {
+            await harness.Publisher.PublishAsync(new WebhookEvent("slow", Json.Of(i)));
+        }
+
+        await harness.Publisher.PublishAsync(new WebhookEvent("fast", Json.Of(0)));
+        var pipeline = new WebhookDispatchPipeline(harness.Processor, new WebhookDispatchSignal(harness.Time), OptionsOf(harness.Options), NullLogger<WebhookDispatchPipeline>.Instance);
+        var run = pipeline.RunAsync("w", stopWhenIdle: true, CancellationToken.None);
+
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        while (harness.Handler.Requests.Count < 7)
+        {
+            await Task.Delay(10, timeout.Token);
+        }
+
+        // Six deliveries (three batches) are still on their way, so the lone result waits for company, on the manual
+        // clock only: however long real time passes, it is not recorded until the hold limit has passed on that clock.
+        await Task.Delay(200, timeout.Token);
+        WebhookDeliveryState Fast() => harness.Store.Snapshot().Single(r => r.EndpointId == "ep_fast").State;
+        Assert.Equal(WebhookDeliveryState.Pending, Fast());
+        while (Fast() != WebhookDeliveryState.Succeeded)
+        {
+            harness.Time.Advance(TimeSpan.FromMilliseconds(20));
+            await Task.Delay(10, timeout.Token);
+        }
+
+        Assert.All(harness.Store.Snapshot().Where(r => r.EndpointId == "ep_slow"), r => Assert.Equal(WebhookDeliveryState.Pending, r.State));
+        release.SetResult();
+        await run.WaitAsync(TimeSpan.FromSeconds(20));
+        Assert.All(harness.Store.Snapshot(), r => Assert.Equal(WebhookDeliveryState.Succeeded, r.State));
+    }
+
+    [Fact]
     public async Task Run_DeadEndpoint_OpensItsOwnRegisteredBreakerAndOthersAllArrive()
     {
         var harness = new ProcessorHarness(new ScriptedHandler((request, _) => Task.FromResult(new HttpResponseMessage(

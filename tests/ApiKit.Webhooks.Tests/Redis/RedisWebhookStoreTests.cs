@@ -186,6 +186,28 @@ public sealed class RedisWebhookStoreTests(RedisServerFixture redis) : IAsyncLif
     }
 
     [Fact]
+    public async Task Claim_MessageRemovedAmongOthers_OthersComeBackAndItsEntryIsDropped()
+    {
+        var prefix = "t" + Guid.NewGuid().ToString("N")[..8];
+        await using var store = NewStore(prefix);
+        for (var i = 0; i < 5; i++)
+        {
+            await store.EnqueueAsync(Message($"msg_{i}"), ["ep_1"], null, CancellationToken.None);
+        }
+
+        using var connection = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(redis.ConnectionString);
+        await connection.GetDatabase().HashDeleteAsync("{" + prefix + "}:messages", "msg_2");
+
+        var claimed = await store.ClaimAsync("w", 10, Now, TimeSpan.FromMinutes(1), CancellationToken.None);
+
+        Assert.Equal(["msg_0", "msg_1", "msg_3", "msg_4"], claimed.Select(d => d.Message.Id));
+        Assert.All(claimed, d => Assert.Equal("{\"x\":1}", Encoding.UTF8.GetString(d.Message.Payload.Span)));
+
+        // Dropped, not left pending: even with every lease expired, another consumer finds only the four.
+        Assert.Equal(4, (await store.ClaimAsync("w2", 10, Now, TimeSpan.Zero, CancellationToken.None)).Count);
+    }
+
+    [Fact]
     public async Task Endpoints_CrudRoundTrip()
     {
         var endpoint = new WebhookEndpoint

@@ -29,6 +29,27 @@ public sealed class WebhookSignerTests
     }
 
     [Fact]
+    public void Sign_ReusedHmacStatesOfOneSecret_MatchOneShotEveryTime()
+    {
+        var secret = WebhookSecret.Parse(SpecSecret);
+        Span<char> destination = stackalloc char[WebhookSigner.SignatureLength];
+        var written = WebhookSigner.Sign(secret, SpecId, SpecTimestamp, Encoding.UTF8.GetBytes(SpecBody), destination);
+        Assert.Equal(SpecSignature, destination[..written].ToString());
+
+        // Many messages and ids one after another and at once on the same secret: each state is reset between uses.
+        Parallel.For(0, 200, i =>
+        {
+            var body = Encoding.UTF8.GetBytes(new string('x', i * 37) + "é");
+            var id = "msg_" + new string('i', i % 40);
+            Span<char> pooled = stackalloc char[WebhookSigner.SignatureLength];
+            Span<char> oneShot = stackalloc char[WebhookSigner.SignatureLength];
+            var length = WebhookSigner.Sign(secret, id, SpecTimestamp + i, body, pooled);
+            WebhookSigner.Sign(secret.Key, id, SpecTimestamp + i, body, oneShot);
+            Assert.Equal(oneShot.ToString(), pooled[..length].ToString());
+        });
+    }
+
+    [Fact]
     public void Sign_LargeBody_UsesPooledPathAndVerifies()
     {
         var body = Encoding.UTF8.GetBytes(new string('x', 100_000));
