@@ -234,7 +234,20 @@ public sealed class RedisWebhookStore : IWebhookDeliveryStore, IWebhookEndpointS
 
         if (deliveries.Count < maxCount)
         {
-            await ReadFreshAsync(db, workerId, maxCount - deliveries.Count, deliveries, messages).ConfigureAwait(false);
+            var takenOver = deliveries.Count;
+            try
+            {
+                await ReadFreshAsync(db, workerId, maxCount - deliveries.Count, deliveries, messages).ConfigureAwait(false);
+            }
+#pragma warning disable CA1031 // Not swallowed: a failure with nothing taken over propagates, and the next claim reads again.
+            catch (Exception) when (takenOver > 0)
+#pragma warning restore CA1031
+            {
+                // The script already took some over (their idle time reset): failing the whole claim would leave them
+                // unsent for another full lease. What the read added before failing is pending under this consumer and
+                // is sent too; fresh entries it read but did not return are taken over once their lease expires, like a
+                // crashed worker's.
+            }
         }
 
         return deliveries;

@@ -32,6 +32,9 @@ internal sealed partial class WebhookDispatchPipeline(
     /// <summary>The longest finished deliveries are held back to be recorded with others: 20 ms.</summary>
     private static readonly TimeSpan HoldLimit = TimeSpan.FromMilliseconds(20);
 
+    // A result finishing with less of its lease left than this is never held (see DeliverAndPostAsync).
+    private static readonly TimeSpan LeaseGuard = HoldLimit * 4;
+
     /// <summary>Runs until <paramref name="stoppingToken"/> fires, or until nothing is due and nothing is in flight when <paramref name="stopWhenIdle"/>.</summary>
     public async Task RunAsync(string workerId, bool stopWhenIdle, CancellationToken stoppingToken)
     {
@@ -280,6 +283,14 @@ internal sealed partial class WebhookDispatchPipeline(
                     await DeliverAndPostAsync(item.Round, item.Index).ConfigureAwait(false);
                 }
 
+                // This endpoint has nothing more to send: held results may be all that keeps new claims, for this
+                // endpoint or others, from being made, so the hold ends (a slow endpoint's queue must not make a
+                // healthy one wait for the hold limit on every round).
+                if (Volatile.Read(ref _ready) > 0)
+                {
+                    EndHold();
+                }
+
                 lane.RemoveWorker();
             }
             while (!lane.Queue.IsEmpty && lane.TryAddWorker(o.MaxConcurrencyPerEndpoint));
@@ -315,9 +326,15 @@ internal sealed partial class WebhookDispatchPipeline(
                 var ready = Interlocked.Increment(ref _ready);
                 var sending = Interlocked.Decrement(ref _sending);
 
-                // While the loop holds results back it needs no wake-up per result, only once the hold should end:
-                // this finish is the one that ends it, or came when it had ended already.
-                if (!Holds(ready, sending))
+                // While the loop holds results back it needs no wake-up per result: only the first (the loop arms the
+                // hold timer then, it may be asleep) and the one that ends the hold. A result whose lease is about to
+                // end is recorded at once: held past its lease, another claim could take the delivery over and the
+                // success would be dropped and sent again.
+                if (round.LeaseUntil - processor.TimeProvider.GetUtcNow() < LeaseGuard)
+                {
+                    EndHold();
+                }
+                else if (ready == 1 || !Holds(ready, sending))
                 {
                     _wake.Writer.TryWrite(true);
                 }
@@ -378,6 +395,34 @@ internal sealed partial class WebhookDispatchPipeline(
         /// </summary>
         private bool Holds(int ready, int sending) => ready < o.BatchSize && sending >= 2 * o.BatchSize;
 
+        private void EndHold()
+        {
+            Volatile.Write(ref _holdExpired, 1);
+            _wake.Writer.TryWrite(true);
+        }
+
+        private ITimer CreateHoldTimer()
+        {
+            // The timer lives as long as the run: it must not capture whatever ExecutionContext the loop has.
+            var suppressed = ExecutionContext.IsFlowSuppressed();
+            if (!suppressed)
+            {
+                ExecutionContext.SuppressFlow();
+            }
+
+            try
+            {
+                return processor.TimeProvider.CreateTimer(static state => ((Run)state!).EndHold(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+            }
+            finally
+            {
+                if (!suppressed)
+                {
+                    ExecutionContext.RestoreFlow();
+                }
+            }
+        }
+
         private void ArmHoldTimer()
         {
             if (_holdArmed)
@@ -386,16 +431,8 @@ internal sealed partial class WebhookDispatchPipeline(
             }
 
             _holdArmed = true;
-            _holdTimer ??= processor.TimeProvider.CreateTimer(
-                static state =>
-                {
-                    var run = (Run)state!;
-                    Volatile.Write(ref run._holdExpired, 1);
-                    run._wake.Writer.TryWrite(true);
-                },
-                this,
-                Timeout.InfiniteTimeSpan,
-                Timeout.InfiniteTimeSpan);
+            _holdTimer ??= CreateHoldTimer();
+
             _holdTimer.Change(HoldLimit, Timeout.InfiniteTimeSpan);
         }
 
