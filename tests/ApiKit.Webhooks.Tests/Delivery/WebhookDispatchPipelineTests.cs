@@ -21,7 +21,7 @@ public sealed class WebhookDispatchPipelineTests
             ids.Add(await harness.Publisher.PublishAsync(new WebhookEvent("a", Json.Of(i))));
         }
 
-        var pipeline = new WebhookDispatchPipeline(harness.Processor, new WebhookDispatchSignal(harness.Time), OptionsOf(harness.Options), NullLogger<WebhookDispatchPipeline>.Instance);
+        var pipeline = PipelineOf(harness);
         await pipeline.RunAsync("w", stopWhenIdle: true, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(30));
 
         Assert.All(harness.Store.Snapshot(), r => Assert.Equal(WebhookDeliveryState.Succeeded, r.State));
@@ -32,34 +32,10 @@ public sealed class WebhookDispatchPipelineTests
     public async Task Run_SlowEndpoint_DoesNotHoldBackOthers()
     {
         var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var harness = new ProcessorHarness(new ScriptedHandler(async (request, ct) =>
-        {
-            if (request.RequestUri!.Host == "slow.test")
-            {
-                await release.Task.WaitAsync(ct);
-            }
-
-            return new HttpResponseMessage(HttpStatusCode.OK);
-        }), o =>
-        {
-            o.BatchSize = 10;
-            o.MaxInFlight = 40;
-            o.MaxConcurrencyPerEndpoint = 2;
-        });
-        await harness.AddEndpointAsync("ep_slow", "http://slow.test/hook", ["slow"]);
-        await harness.AddEndpointAsync("ep_fast", "http://fast.test/hook", ["fast"]);
-        for (var i = 0; i < 5; i++)
-        {
-            await harness.Publisher.PublishAsync(new WebhookEvent("slow", Json.Of(i)));
-        }
-
-        for (var i = 0; i < 30; i++)
-        {
-            await harness.Publisher.PublishAsync(new WebhookEvent("fast", Json.Of(i)));
-        }
+        var harness = await SlowAndFastAsync(release, batchSize: 10, maxInFlight: 40, concurrency: 2, slow: 5, fast: 30);
 
         using var stop = new CancellationTokenSource();
-        var pipeline = new WebhookDispatchPipeline(harness.Processor, new WebhookDispatchSignal(harness.Time), OptionsOf(harness.Options), NullLogger<WebhookDispatchPipeline>.Instance);
+        var pipeline = PipelineOf(harness);
         var run = pipeline.RunAsync("w", stopWhenIdle: true, stop.Token);
 
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
@@ -108,7 +84,7 @@ public sealed class WebhookDispatchPipelineTests
             await harness.Publisher.PublishAsync(new WebhookEvent(name, Json.Of(0)));
         }
 
-        var pipeline = new WebhookDispatchPipeline(harness.Processor, new WebhookDispatchSignal(harness.Time), OptionsOf(harness.Options), NullLogger<WebhookDispatchPipeline>.Instance);
+        var pipeline = PipelineOf(harness);
         var run = pipeline.RunAsync("w", stopWhenIdle: true, CancellationToken.None);
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
         while (harness.Handler.Requests.Count < 5)
@@ -136,29 +112,8 @@ public sealed class WebhookDispatchPipelineTests
     public async Task Run_HealthyEndpointFinishesWhileASlowOneHasQueuedWork_RecordsWithoutWaitingForTheHold()
     {
         var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var harness = new ProcessorHarness(new ScriptedHandler(async (request, ct) =>
-        {
-            if (request.RequestUri!.Host == "slow.test")
-            {
-                await release.Task.WaitAsync(ct);
-            }
-
-            return new HttpResponseMessage(HttpStatusCode.OK);
-        }), o =>
-        {
-            o.BatchSize = 2;
-            o.MaxInFlight = 10;
-            o.MaxConcurrencyPerEndpoint = 1;
-        });
-        await harness.AddEndpointAsync("ep_slow", "http://slow.test/hook", ["slow"]);
-        await harness.AddEndpointAsync("ep_fast", "http://fast.test/hook", ["fast"]);
-        for (var i = 0; i < 6; i++)
-        {
-            await harness.Publisher.PublishAsync(new WebhookEvent("slow", Json.Of(i)));
-        }
-
-        await harness.Publisher.PublishAsync(new WebhookEvent("fast", Json.Of(0)));
-        var pipeline = new WebhookDispatchPipeline(harness.Processor, new WebhookDispatchSignal(harness.Time), OptionsOf(harness.Options), NullLogger<WebhookDispatchPipeline>.Instance);
+        var harness = await SlowAndFastAsync(release, batchSize: 2, maxInFlight: 10, concurrency: 1, slow: 6, fast: 1);
+        var pipeline = PipelineOf(harness);
         var run = pipeline.RunAsync("w", stopWhenIdle: true, CancellationToken.None);
 
         // The slow endpoint's queue would keep results held, but the fast endpoint has nothing more queued: its
@@ -196,7 +151,7 @@ public sealed class WebhookDispatchPipelineTests
             await harness.Publisher.PublishAsync(new WebhookEvent("live", Json.Of(i)));
         }
 
-        var pipeline = new WebhookDispatchPipeline(harness.Processor, new WebhookDispatchSignal(harness.Time), OptionsOf(harness.Options), NullLogger<WebhookDispatchPipeline>.Instance);
+        var pipeline = PipelineOf(harness);
         await pipeline.RunAsync("w", stopWhenIdle: true, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(30));
 
         var records = harness.Store.Snapshot();
@@ -235,6 +190,41 @@ public sealed class WebhookDispatchPipelineTests
         Assert.Equal(WebhookDeliveryState.Succeeded, harness.Store.Snapshot()[0].State);
         Assert.Equal(CircuitState.Closed, harness.Processor.BreakerOf("ep_1").State);
     }
+
+    /// <summary>Endpoints ep_slow (whose requests wait for <paramref name="release"/>) and ep_fast, with messages for each.</summary>
+    private static async Task<ProcessorHarness> SlowAndFastAsync(TaskCompletionSource release, int batchSize, int maxInFlight, int concurrency, int slow, int fast)
+    {
+        var harness = new ProcessorHarness(new ScriptedHandler(async (request, ct) =>
+        {
+            if (request.RequestUri!.Host == "slow.test")
+            {
+                await release.Task.WaitAsync(ct);
+            }
+
+            return new HttpResponseMessage(HttpStatusCode.OK);
+        }), o =>
+        {
+            o.BatchSize = batchSize;
+            o.MaxInFlight = maxInFlight;
+            o.MaxConcurrencyPerEndpoint = concurrency;
+        });
+        await harness.AddEndpointAsync("ep_slow", "http://slow.test/hook", ["slow"]);
+        await harness.AddEndpointAsync("ep_fast", "http://fast.test/hook", ["fast"]);
+        for (var i = 0; i < slow; i++)
+        {
+            await harness.Publisher.PublishAsync(new WebhookEvent("slow", Json.Of(i)));
+        }
+
+        for (var i = 0; i < fast; i++)
+        {
+            await harness.Publisher.PublishAsync(new WebhookEvent("fast", Json.Of(i)));
+        }
+
+        return harness;
+    }
+
+    private static WebhookDispatchPipeline PipelineOf(ProcessorHarness harness) =>
+        new(harness.Processor, new WebhookDispatchSignal(harness.Time), OptionsOf(harness.Options), NullLogger<WebhookDispatchPipeline>.Instance);
 
     private static Microsoft.Extensions.Options.IOptions<WebhookDeliveryOptions> OptionsOf(WebhookDeliveryOptions options) =>
         Microsoft.Extensions.Options.Options.Create(options);
