@@ -134,17 +134,21 @@ internal sealed class KeyedLimitStore<TKey> : IDisposable
 
     /// <summary>
     /// The accept path of <see cref="Decide"/>: admits and commits when <see cref="LimitMath.TryAdmit"/> does, and
-    /// returns the lease; <see langword="null"/> (state untouched) sends the caller to the full path.
+    /// fills <paramref name="lease"/>; <see langword="false"/> (state and lease untouched) sends the caller to the full path.
     /// </summary>
-    public DecisionLease? TryAdmit(TKey key, long cost, long now)
+    public bool TryAdmit(TKey key, long cost, long now, DecisionLease lease)
     {
         var table = Enter(key, out var index);
         ref var slot = ref table.Slots[index];
         try
         {
-            return LimitMath.TryAdmit(Parameters, ref slot.State, now, cost)
-                ? DecisionLease.RentAdmitted(Parameters, slot.State, now)
-                : null;
+            if (!LimitMath.TryAdmit(Parameters, ref slot.State, now, cost))
+            {
+                return false;
+            }
+
+            lease.SetAdmitted(Parameters, slot.State, now);
+            return true;
         }
         finally
         {
