@@ -16,7 +16,7 @@ internal sealed class KeyedLimitStore<TKey> : IDisposable
 
     /// <summary>
     /// The longest probe an insert accepts while string keys are hashed with <see cref="StringKeyHash"/>. At no more
-    /// than 80 % load a random hash practically never pushes a key this far from home; one that does is taken for
+    /// than 50 % load a random hash practically never pushes a key this far from home; one that does is taken for
     /// keys chosen to collide, and the table switches to the comparer's randomized hash.
     /// </summary>
     internal const int DefaultFloodProbeLimit = 512;
@@ -232,7 +232,7 @@ internal sealed class KeyedLimitStore<TKey> : IDisposable
             // Room for one more bucket (live or tombstone) means room for one more live slot too.
             if (_used + 1 > KeyedTable<TKey>.MaxUsed(table.Capacity))
             {
-                table = Rehash(_count + 1 > table.Capacity / 5 * 2 ? table.Capacity * 2 : table.Capacity, table.FastStrings);
+                table = Rehash(_count + 1 > table.Capacity / 4 ? table.Capacity * 2 : table.Capacity, table.FastStrings);
             }
 
             var (maxProbe, maxSameTag) = table.FastStrings ? (_floodProbeLimit, FloodSameTagLimit) : (int.MaxValue, int.MaxValue);
@@ -284,11 +284,11 @@ internal sealed class KeyedLimitStore<TKey> : IDisposable
         return fresh;
     }
 
-    /// <summary>The smallest capacity that holds <paramref name="count"/> keys at no more than 40 % load.</summary>
+    /// <summary>The smallest capacity that holds <paramref name="count"/> keys at no more than 25 % load (half of the most).</summary>
     private static int CapacityFor(int count)
     {
         var capacity = MinCapacity;
-        while (count > capacity / 5 * 2)
+        while (count > capacity / 4)
         {
             capacity *= 2;
         }

@@ -11,15 +11,17 @@ namespace ApiKit.RateLimiting;
 /// </summary>
 internal struct KeyedSlot<TKey>
 {
+    // Key, Tag and Gate first: the runtime lays out a struct with references on its own terms and left padding after
+    // the tag and after the gate when they sat apart (72 bytes instead of 64).
     public TKey Key;
 
-    public LimitState State;
+    /// <summary>The key's tag while the slot is live (always negative), 0 once it is free.</summary>
+    public int Tag;
 
     /// <summary>Guards <see cref="Key"/>, <see cref="State"/> and <see cref="Tag"/>.</summary>
     public SpinGate Gate;
 
-    /// <summary>The key's tag while the slot is live (always negative), 0 once it is free.</summary>
-    public int Tag;
+    public LimitState State;
 }
 
 /// <summary>
@@ -32,7 +34,7 @@ internal struct KeyedSlot<TKey>
 /// <remarks>
 /// <para>
 /// Four bytes, not eight with the whole tag: the buckets are the one random read of a decision on a known key, and
-/// half the size halves the memory that read ranges over (0.5 MB at 100,000 keys) and the table's overhead per key. A
+/// half the size halves the memory that read ranges over (1 MB at 100,000 keys) and the table's overhead per key. A
 /// fingerprint match that is not the key only costs a read of the slot's tag.
 /// </para>
 /// <para>
@@ -70,7 +72,7 @@ internal sealed class KeyedTable<TKey>
     /// </param>
     public KeyedTable(int capacity, IEqualityComparer<TKey>? comparer, bool fastStrings)
     {
-        // From 16 buckets up, the largest slot index plus IndexBias (0.8 x capacity + 1) fits the index bits.
+        // From 16 buckets up, the largest slot index plus IndexBias (capacity / 2 + 1) fits the index bits.
         Debug.Assert(capacity >= 16 && BitOperations.IsPow2(capacity), "capacity must be a power of two of at least 16");
         FastStrings = typeof(TKey) == typeof(string) && fastStrings;
         Buckets = new int[capacity];
@@ -91,10 +93,12 @@ internal sealed class KeyedTable<TKey>
     public int HandedOut => _next;
 
     /// <summary>
-    /// At most 80 % of the buckets used (live or tombstone), so every probe ends at an empty bucket, and a slot index
-    /// plus <see cref="IndexBias"/> always fits the index bits of a bucket.
+    /// At most half the buckets used (live or tombstone), so every probe ends at an empty bucket soon, and a slot index
+    /// plus <see cref="IndexBias"/> always fits the index bits of a bucket. Half rather than the 80 % linear probing
+    /// tolerates: at 100,000 keys that is 38 % instead of 76 % load, and a lookup 4-5 ns faster (shorter probe runs,
+    /// fewer of them across a cache line), for 3 more bytes of buckets per key; the slots per key stay the same.
     /// </summary>
-    public static int MaxUsed(int capacity) => capacity - (capacity / 5);
+    public static int MaxUsed(int capacity) => capacity / 2;
 
     /// <summary>
     /// The key's tag: its hash (for ordinal strings <see cref="StringKeyHash"/>, seeded per process and backed by the

@@ -10,6 +10,15 @@ public sealed class KeyedTableTests
     private const int Limit = 3;
 
     [Fact]
+    public void KeyedSlot_ReferenceAndValueKeys_FillOneCacheLineWithoutPadding()
+    {
+        // The slot array is walked in insertion order and each slot read on every decision: padding the runtime adds
+        // between the small fields would cost memory per key and a third cache line now and then.
+        Assert.Equal(64, System.Runtime.CompilerServices.Unsafe.SizeOf<KeyedSlot<string>>());
+        Assert.Equal(64, System.Runtime.CompilerServices.Unsafe.SizeOf<KeyedSlot<long>>());
+    }
+
+    [Fact]
     public void AttemptAcquire_64ThreadsInsertingWhileTheTableGrows_EveryKeyAdmitsExactlyItsLimitOnce()
     {
         const int Keys = 3000;
