@@ -92,7 +92,7 @@ internal sealed class KeyedLimitStore<TKey> : IDisposable
     public KeyedEntry<TKey> GetEntry(TKey key)
     {
         var table = Enter(key, out var index);
-        table.Slots[index].Gate.Exit();
+        table.Slots[index].Guard.Gate.Exit();
         return new KeyedEntry<TKey>(table, index);
     }
 
@@ -113,7 +113,7 @@ internal sealed class KeyedLimitStore<TKey> : IDisposable
         }
         finally
         {
-            slot.Gate.Exit();
+            slot.Guard.Gate.Exit();
         }
     }
 
@@ -128,7 +128,7 @@ internal sealed class KeyedLimitStore<TKey> : IDisposable
         }
         finally
         {
-            slot.Gate.Exit();
+            slot.Guard.Gate.Exit();
         }
     }
 
@@ -152,7 +152,7 @@ internal sealed class KeyedLimitStore<TKey> : IDisposable
         }
         finally
         {
-            slot.Gate.Exit();
+            slot.Guard.Gate.Exit();
         }
     }
 
@@ -182,12 +182,12 @@ internal sealed class KeyedLimitStore<TKey> : IDisposable
                 for (var i = start; i < end; i++)
                 {
                     ref var slot = ref table.Slots[i];
-                    if (slot.Tag >= 0)
+                    if (slot.Guard.Tag >= 0)
                     {
                         continue;
                     }
 
-                    slot.Gate.Enter();
+                    slot.Guard.Gate.Enter();
                     if (LimitMath.IsAtRest(Parameters, slot.State, now))
                     {
                         table.Remove(i);
@@ -195,7 +195,7 @@ internal sealed class KeyedLimitStore<TKey> : IDisposable
                         removed++;
                     }
 
-                    slot.Gate.Exit();
+                    slot.Guard.Gate.Exit();
                 }
             }
         }
@@ -268,15 +268,15 @@ internal sealed class KeyedLimitStore<TKey> : IDisposable
         for (var i = 0; i < old.HandedOut; i++)
         {
             ref var slot = ref old.Slots[i];
-            if (slot.Tag >= 0)
+            if (slot.Guard.Tag >= 0)
             {
                 continue;
             }
 
-            slot.Gate.Enter();
+            slot.Guard.Gate.Enter();
             fresh.Place(slot, retag);
-            slot.Tag = 0;
-            slot.Gate.Exit();
+            slot.Guard.Tag = 0;
+            slot.Guard.Gate.Exit();
         }
 
         _used = _count;

@@ -35,8 +35,8 @@ internal sealed class KeyedRateLimiter<TKey> : PartitionedRateLimiter<TKey>
         Validate(permitCount);
         var now = _clock.NowMicros();
 
-        // Taken before the lookup rather than after it: its thread-static access then runs while the key's bucket is
-        // still on its way from memory, instead of after the gate's locked instruction.
+        // Taken before the lookup rather than under the gate: its thread-static access can then execute alongside the
+        // hash and the bucket read, instead of waiting behind the gate's locked instruction.
         var lease = DecisionLease.Take();
         if (_store.TryAdmit(resource, permitCount, now, lease))
         {

@@ -6,7 +6,8 @@ namespace ApiKit.RateLimiting;
 /// <summary>
 /// A lease carrying the decision's numbers. Each thread keeps the lease it rented last and rents it again once it is
 /// disposed, which keeps a decision free of allocations for callers that dispose their leases (as the ASP.NET Core
-/// middleware does); a lease must not be read after it is disposed.
+/// middleware does); a lease must not be read after it is disposed, nor disposed again once its thread may have
+/// rented it out anew (the second dispose would free it under its new holder, as with any pooled object).
 /// </summary>
 /// <remarks>
 /// <para>

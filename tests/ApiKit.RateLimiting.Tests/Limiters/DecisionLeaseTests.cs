@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using System.Threading.Channels;
 using System.Threading.RateLimiting;
 
 namespace ApiKit.RateLimiting.Tests.Limiters;
@@ -106,30 +108,40 @@ public sealed class DecisionLeaseTests
     [Fact]
     public async Task Rent_OnManyThreadsDisposingAcrossThreads_NeverHandsOutALeaseThatIsStillOut()
     {
-        // Leases rented on one set of threads and disposed on another, with owners renting again meanwhile: any
-        // lease handed out twice would show up here as two holders of one object.
-        var holders = new System.Collections.Concurrent.ConcurrentDictionary<DecisionLease, int>(ReferenceEqualityComparer.Instance);
+        // Leases rented on one set of threads and disposed on another (which also rent), with owners renting again
+        // meanwhile: a lease handed out twice shows up as a second holder of one object or as numbers overwritten
+        // before its holder read them.
+        const int Renters = 4;
+        const int RentsEach = 20_000;
+        var holders = new ConcurrentDictionary<DecisionLease, int>(ReferenceEqualityComparer.Instance);
         var handedOutTwice = 0;
-        var channel = System.Threading.Channels.Channel.CreateBounded<DecisionLease>(64);
-        var renters = Enumerable.Range(0, 4).Select(_ => Task.Run(async () =>
+        var overwritten = 0;
+        var channel = Channel.CreateBounded<(DecisionLease Lease, int Remaining)>(64);
+        var renters = Enumerable.Range(0, Renters).Select(_ => Task.Run(async () =>
         {
-            for (var i = 0; i < 20_000; i++)
+            for (var i = 0; i < RentsEach; i++)
             {
-                var lease = DecisionLease.Rent(true, 0, i, 10);
-                if (!holders.TryAdd(lease, 0))
-                {
-                    Interlocked.Increment(ref handedOutTwice);
-                }
-
-                await channel.Writer.WriteAsync(lease);
+                var lease = Rent(i);
+                await channel.Writer.WriteAsync((lease, i));
             }
         })).ToArray();
         var disposers = Enumerable.Range(0, 4).Select(_ => Task.Run(async () =>
         {
-            await foreach (var lease in channel.Reader.ReadAllAsync())
+            var own = 0;
+            await foreach (var (lease, remaining) in channel.Reader.ReadAllAsync())
             {
-                holders.TryRemove(lease, out var _);
+                if (lease.RemainingPermits != remaining)
+                {
+                    Interlocked.Increment(ref overwritten);
+                }
+
+                holders.TryRemove(lease, out _);
                 lease.Dispose();
+
+                // Disposers rent too, so leases that moved to them are handed out again.
+                var mine = Rent(-1 - own++);
+                holders.TryRemove(mine, out _);
+                mine.Dispose();
             }
         })).ToArray();
 
@@ -138,5 +150,17 @@ public sealed class DecisionLeaseTests
         await Task.WhenAll(disposers);
 
         Assert.Equal(0, handedOutTwice);
+        Assert.Equal(0, overwritten);
+
+        DecisionLease Rent(int remaining)
+        {
+            var lease = DecisionLease.Rent(true, 0, remaining, 10);
+            if (!holders.TryAdd(lease, 0))
+            {
+                Interlocked.Increment(ref handedOutTwice);
+            }
+
+            return lease;
+        }
     }
 }
