@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace ApiKit.RateLimiting;
 
 /// <summary>
@@ -32,6 +34,8 @@ internal sealed class RateLimitClock
 
     public TimeProvider TimeProvider { get; }
 
+    // Read once per decision; with the coarse clock it is two loads, less than the call.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public long NowMicros()
     {
         if (_coarse is { } coarse)

@@ -16,7 +16,7 @@ internal sealed class KeyedLimitStore<TKey> : IDisposable
 
     /// <summary>
     /// The longest probe an insert accepts while string keys are hashed with <see cref="StringKeyHash"/>. At no more
-    /// than 80 % load a random hash practically never pushes a key this far from home; one that does is taken for
+    /// than 50 % load a random hash practically never pushes a key this far from home; one that does is taken for
     /// keys chosen to collide, and the table switches to the comparer's randomized hash.
     /// </summary>
     internal const int DefaultFloodProbeLimit = 512;
@@ -92,7 +92,7 @@ internal sealed class KeyedLimitStore<TKey> : IDisposable
     public KeyedEntry<TKey> GetEntry(TKey key)
     {
         var table = Enter(key, out var index);
-        table.Slots[index].Gate.Exit();
+        table.Slots[index].Guard.Gate.Exit();
         return new KeyedEntry<TKey>(table, index);
     }
 
@@ -113,7 +113,7 @@ internal sealed class KeyedLimitStore<TKey> : IDisposable
         }
         finally
         {
-            slot.Gate.Exit();
+            slot.Guard.Gate.Exit();
         }
     }
 
@@ -128,27 +128,31 @@ internal sealed class KeyedLimitStore<TKey> : IDisposable
         }
         finally
         {
-            slot.Gate.Exit();
+            slot.Guard.Gate.Exit();
         }
     }
 
     /// <summary>
     /// The accept path of <see cref="Decide"/>: admits and commits when <see cref="LimitMath.TryAdmit"/> does, and
-    /// returns the lease; <see langword="null"/> (state untouched) sends the caller to the full path.
+    /// fills <paramref name="lease"/>; <see langword="false"/> (state and lease untouched) sends the caller to the full path.
     /// </summary>
-    public DecisionLease? TryAdmit(TKey key, long cost, long now)
+    public bool TryAdmit(TKey key, long cost, long now, DecisionLease lease)
     {
         var table = Enter(key, out var index);
         ref var slot = ref table.Slots[index];
         try
         {
-            return LimitMath.TryAdmit(Parameters, ref slot.State, now, cost)
-                ? DecisionLease.RentAdmitted(Parameters, slot.State, now)
-                : null;
+            if (!LimitMath.TryAdmit(Parameters, ref slot.State, now, cost))
+            {
+                return false;
+            }
+
+            lease.SetAdmitted(Parameters, slot.State, now);
+            return true;
         }
         finally
         {
-            slot.Gate.Exit();
+            slot.Guard.Gate.Exit();
         }
     }
 
@@ -178,12 +182,12 @@ internal sealed class KeyedLimitStore<TKey> : IDisposable
                 for (var i = start; i < end; i++)
                 {
                     ref var slot = ref table.Slots[i];
-                    if (slot.Tag >= 0)
+                    if (slot.Guard.Tag >= 0)
                     {
                         continue;
                     }
 
-                    slot.Gate.Enter();
+                    slot.Guard.Gate.Enter();
                     if (LimitMath.IsAtRest(Parameters, slot.State, now))
                     {
                         table.Remove(i);
@@ -191,7 +195,7 @@ internal sealed class KeyedLimitStore<TKey> : IDisposable
                         removed++;
                     }
 
-                    slot.Gate.Exit();
+                    slot.Guard.Gate.Exit();
                 }
             }
         }
@@ -228,7 +232,7 @@ internal sealed class KeyedLimitStore<TKey> : IDisposable
             // Room for one more bucket (live or tombstone) means room for one more live slot too.
             if (_used + 1 > KeyedTable<TKey>.MaxUsed(table.Capacity))
             {
-                table = Rehash(_count + 1 > table.Capacity / 5 * 2 ? table.Capacity * 2 : table.Capacity, table.FastStrings);
+                table = Rehash(_count + 1 > table.Capacity / 4 ? table.Capacity * 2 : table.Capacity, table.FastStrings);
             }
 
             var (maxProbe, maxSameTag) = table.FastStrings ? (_floodProbeLimit, FloodSameTagLimit) : (int.MaxValue, int.MaxValue);
@@ -264,15 +268,15 @@ internal sealed class KeyedLimitStore<TKey> : IDisposable
         for (var i = 0; i < old.HandedOut; i++)
         {
             ref var slot = ref old.Slots[i];
-            if (slot.Tag >= 0)
+            if (slot.Guard.Tag >= 0)
             {
                 continue;
             }
 
-            slot.Gate.Enter();
+            slot.Guard.Gate.Enter();
             fresh.Place(slot, retag);
-            slot.Tag = 0;
-            slot.Gate.Exit();
+            slot.Guard.Tag = 0;
+            slot.Guard.Gate.Exit();
         }
 
         _used = _count;
@@ -280,11 +284,11 @@ internal sealed class KeyedLimitStore<TKey> : IDisposable
         return fresh;
     }
 
-    /// <summary>The smallest capacity that holds <paramref name="count"/> keys at no more than 40 % load.</summary>
+    /// <summary>The smallest capacity that holds <paramref name="count"/> keys at no more than 25 % load (half of the most).</summary>
     private static int CapacityFor(int count)
     {
         var capacity = MinCapacity;
-        while (count > capacity / 5 * 2)
+        while (count > capacity / 4)
         {
             capacity *= 2;
         }

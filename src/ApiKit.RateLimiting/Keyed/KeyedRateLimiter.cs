@@ -7,6 +7,7 @@ internal sealed class KeyedRateLimiter<TKey> : PartitionedRateLimiter<TKey>
     where TKey : notnull
 {
     private readonly KeyedLimitStore<TKey> _store;
+    private readonly RateLimitClock _clock;
     private readonly long _maxCost;
     private bool _disposed;
 
@@ -14,6 +15,7 @@ internal sealed class KeyedRateLimiter<TKey> : PartitionedRateLimiter<TKey>
     {
         _store = new KeyedLimitStore<TKey>(rule, clock, evictionInterval, comparer);
         _maxCost = _store.Parameters.MaxCost;
+        _clock = _store.Clock;
     }
 
     internal KeyedLimitStore<TKey> Store => _store;
@@ -31,14 +33,18 @@ internal sealed class KeyedRateLimiter<TKey> : PartitionedRateLimiter<TKey>
     protected override RateLimitLease AttemptAcquireCore(TKey resource, int permitCount)
     {
         Validate(permitCount);
-        var now = _store.Clock.NowMicros();
-        if (_store.TryAdmit(resource, permitCount, now) is { } admitted)
+        var now = _clock.NowMicros();
+
+        // Taken before the lookup rather than under the gate: its thread-static access can then execute alongside the
+        // hash and the bucket read, instead of waiting behind the gate's locked instruction.
+        var lease = DecisionLease.Take();
+        if (_store.TryAdmit(resource, permitCount, now, lease))
         {
-            return admitted;
+            return lease;
         }
 
         var decision = _store.Decide(resource, permitCount, now, allowDelay: false);
-        return Lease(decision, decision.Allowed && decision.DelayMicros == 0);
+        return Fill(lease, decision, decision.Allowed && decision.DelayMicros == 0);
     }
 
     protected override ValueTask<RateLimitLease> AcquireAsyncCore(TKey resource, int permitCount, CancellationToken cancellationToken)
@@ -52,7 +58,7 @@ internal sealed class KeyedRateLimiter<TKey> : PartitionedRateLimiter<TKey>
         var decision = _store.Decide(resource, permitCount, _store.Clock.NowMicros(), allowDelay: true);
         if (!decision.Allowed || decision.DelayMicros == 0)
         {
-            return ValueTask.FromResult<RateLimitLease>(Lease(decision, decision.Allowed));
+            return ValueTask.FromResult<RateLimitLease>(Fill(DecisionLease.Take(), decision, decision.Allowed));
         }
 
         return WaitAsync(decision, cancellationToken);
@@ -76,15 +82,16 @@ internal sealed class KeyedRateLimiter<TKey> : PartitionedRateLimiter<TKey>
         return DecisionLease.Rent(decision, acquired: true);
     }
 
-    private static DecisionLease Lease(in LimitDecision decision, bool acquired)
+    private static DecisionLease Fill(DecisionLease lease, in LimitDecision decision, bool acquired)
     {
         if (acquired)
         {
-            return DecisionLease.Rent(decision, acquired: true);
+            return lease.Set(decision, acquired: true);
         }
+
         return decision.Allowed
-            ? DecisionLease.Rent(false, decision.DelayMicros, decision.Remaining, decision.ResetMicros)
-            : DecisionLease.Rent(decision, acquired: false);
+            ? lease.Set(false, decision.DelayMicros, decision.Remaining, decision.ResetMicros)
+            : lease.Set(decision, acquired: false);
     }
 
     private void Validate(int permitCount)

@@ -15,11 +15,22 @@ internal struct KeyedSlot<TKey>
 
     public LimitState State;
 
-    /// <summary>Guards <see cref="Key"/>, <see cref="State"/> and <see cref="Tag"/>.</summary>
-    public SpinGate Gate;
+    public KeyedSlotGuard Guard;
+}
 
+/// <summary>
+/// A slot's tag and gate. Together in one struct because the runtime lays out a struct with references on its own
+/// terms: as separate fields it put the tag before the state and padded both (72 bytes); as one struct after the state
+/// they fill the slot's last 8 bytes, so the key and the tag, which a lookup reads first, sit at opposite ends of the
+/// slot and its two cache lines load together.
+/// </summary>
+internal struct KeyedSlotGuard
+{
     /// <summary>The key's tag while the slot is live (always negative), 0 once it is free.</summary>
     public int Tag;
+
+    /// <summary>Guards the slot's key, state and tag.</summary>
+    public SpinGate Gate;
 }
 
 /// <summary>
@@ -32,7 +43,7 @@ internal struct KeyedSlot<TKey>
 /// <remarks>
 /// <para>
 /// Four bytes, not eight with the whole tag: the buckets are the one random read of a decision on a known key, and
-/// half the size halves the memory that read ranges over (0.5 MB at 100,000 keys) and the table's overhead per key. A
+/// half the size halves the memory that read ranges over (1 MB at 100,000 keys) and the table's overhead per key. A
 /// fingerprint match that is not the key only costs a read of the slot's tag.
 /// </para>
 /// <para>
@@ -70,7 +81,7 @@ internal sealed class KeyedTable<TKey>
     /// </param>
     public KeyedTable(int capacity, IEqualityComparer<TKey>? comparer, bool fastStrings)
     {
-        // From 16 buckets up, the largest slot index plus IndexBias (0.8 x capacity + 1) fits the index bits.
+        // From 16 buckets up, the largest slot index plus IndexBias (capacity / 2 + 1) fits the index bits.
         Debug.Assert(capacity >= 16 && BitOperations.IsPow2(capacity), "capacity must be a power of two of at least 16");
         FastStrings = typeof(TKey) == typeof(string) && fastStrings;
         Buckets = new int[capacity];
@@ -91,10 +102,14 @@ internal sealed class KeyedTable<TKey>
     public int HandedOut => _next;
 
     /// <summary>
-    /// At most 80 % of the buckets used (live or tombstone), so every probe ends at an empty bucket, and a slot index
-    /// plus <see cref="IndexBias"/> always fits the index bits of a bucket.
+    /// At most half the buckets used (live or tombstone), so every probe ends at an empty bucket soon, and a slot index
+    /// plus <see cref="IndexBias"/> always fits the index bits of a bucket. Half rather than the 80 % linear probing
+    /// tolerates: at 100,000 keys that is 38 % instead of 76 % load, and a lookup several nanoseconds faster (shorter
+    /// probe runs, fewer of them across a cache line). Buckets cost 8-16 bytes per key instead of 5-10, and the slot
+    /// array, half the buckets, still holds between one and two slots per key, but a given key count can now sit just
+    /// after a growth where it sat just before one (100,000 keys: 94 instead of 72 bytes per key).
     /// </summary>
-    public static int MaxUsed(int capacity) => capacity - (capacity / 5);
+    public static int MaxUsed(int capacity) => capacity / 2;
 
     /// <summary>
     /// The key's tag: its hash (for ordinal strings <see cref="StringKeyHash"/>, seeded per process and backed by the
@@ -137,17 +152,17 @@ internal sealed class KeyedTable<TKey>
 
                 // The tag and a reference key are read before the gate as a filter (racy reads: a wrong "no" only
                 // sends the caller to the locked path; value keys skip the key, a torn struct must not reach a
-                // comparer) and, with the gate's read-first entry, so that both ends of the 64-byte slot, which
+                // comparer) and so that both ends of the 64-byte slot (the key first, the tag and gate last), which
                 // usually straddles two cache lines, load in parallel rather than one after the locked instruction.
-                if (Volatile.Read(ref slot.Tag) == tag && (typeof(TKey).IsValueType || (slot.Key is { } stored && KeyEquals(stored, key))))
+                if (Volatile.Read(ref slot.Guard.Tag) == tag && (typeof(TKey).IsValueType || (slot.Key is { } stored && KeyEquals(stored, key))))
                 {
-                    slot.Gate.EnterReadFirst();
-                    if (slot.Tag == tag && (IsSameReference(slot.Key, key) || KeyEqualsUnderGate(ref slot, key)))
+                    slot.Guard.Gate.EnterReadFirst();
+                    if (slot.Guard.Tag == tag && (IsSameReference(slot.Key, key) || KeyEqualsUnderGate(ref slot, key)))
                     {
                         return index;
                     }
 
-                    slot.Gate.Exit();
+                    slot.Guard.Gate.Exit();
                 }
             }
 
@@ -159,13 +174,13 @@ internal sealed class KeyedTable<TKey>
     public bool TryEnter(int index, TKey key)
     {
         ref var slot = ref Slots[index];
-        slot.Gate.Enter();
-        if (slot.Tag < 0 && (IsSameReference(slot.Key, key) || KeyEqualsUnderGate(ref slot, key)))
+        slot.Guard.Gate.Enter();
+        if (slot.Guard.Tag < 0 && (IsSameReference(slot.Key, key) || KeyEqualsUnderGate(ref slot, key)))
         {
             return true;
         }
 
-        slot.Gate.Exit();
+        slot.Guard.Gate.Exit();
         return false;
     }
 
@@ -184,7 +199,7 @@ internal sealed class KeyedTable<TKey>
         for (var probe = 0; (Buckets[i] & _mask) >= IndexBias; probe++)
         {
             if (probe >= maxProbe
-                || ((Buckets[i] & ~_mask) == fingerprint && Slots[(Buckets[i] & _mask) - IndexBias].Tag == tag && ++sameTag >= maxSameTag))
+                || ((Buckets[i] & ~_mask) == fingerprint && Slots[(Buckets[i] & _mask) - IndexBias].Guard.Tag == tag && ++sameTag >= maxSameTag))
             {
                 tookEmpty = false;
                 return -1;
@@ -195,10 +210,10 @@ internal sealed class KeyedTable<TKey>
 
         var index = _free.Count > 0 ? _free.Pop() : _next++;
         ref var slot = ref Slots[index];
-        slot.Gate.Enter();
+        slot.Guard.Gate.Enter();
         slot.Key = key;
         slot.State = default;
-        slot.Tag = tag;
+        slot.Guard.Tag = tag;
         tookEmpty = Buckets[i] == EmptyBucket;
         Volatile.Write(ref Buckets[i], Pack(tag, index));
         return index;
@@ -208,15 +223,15 @@ internal sealed class KeyedTable<TKey>
     public void Remove(int index)
     {
         ref var slot = ref Slots[index];
-        var packed = Pack(slot.Tag, index);
-        var i = Home(slot.Tag);
+        var packed = Pack(slot.Guard.Tag, index);
+        var i = Home(slot.Guard.Tag);
         while (Buckets[i] != packed)
         {
             i = (i + 1) & _mask;
         }
 
         Volatile.Write(ref Buckets[i], TombstoneBucket);
-        slot.Tag = 0;
+        slot.Guard.Tag = 0;
         slot.Key = default!;
         slot.State = default;
         _free.Push(index);
@@ -229,10 +244,10 @@ internal sealed class KeyedTable<TKey>
     public void Place(in KeyedSlot<TKey> from, bool retag)
     {
         var index = _next++;
-        var tag = retag ? TagOf(from.Key) : from.Tag;
+        var tag = retag ? TagOf(from.Key) : from.Guard.Tag;
         Slots[index].Key = from.Key;
         Slots[index].State = from.State;
-        Slots[index].Tag = tag;
+        Slots[index].Guard.Tag = tag;
         var i = Home(tag);
         while (Buckets[i] != EmptyBucket)
         {
@@ -263,7 +278,7 @@ internal sealed class KeyedTable<TKey>
         }
         catch
         {
-            slot.Gate.Exit();
+            slot.Guard.Gate.Exit();
             throw;
         }
     }
@@ -311,5 +326,5 @@ internal readonly struct KeyedEntry<TKey>
     /// <summary>Enters the slot's gate; <see langword="false"/> (no gate held) when the key was evicted or moved: look it up again.</summary>
     public bool TryEnter(TKey key) => _table.TryEnter(_index, key);
 
-    public void Exit() => _table.Slots[_index].Gate.Exit();
+    public void Exit() => _table.Slots[_index].Guard.Gate.Exit();
 }

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using ApiKit.RateLimiting.Tests.Limiters;
 using ApiKit.Testing;
 using FsCheck;
@@ -8,6 +9,25 @@ namespace ApiKit.RateLimiting.Tests.Keyed;
 public sealed class KeyedTableTests
 {
     private const int Limit = 3;
+
+    [Fact]
+    public void KeyedSlot_ReferenceAndValueKeys_FillOneCacheLineWithTheKeyAndTheTagAtOppositeEnds()
+    {
+        // Every decision reads the key and the tag before the gate: at opposite ends of the slot, its two cache lines
+        // (most slots straddle two) load together. Padding between fields would cost memory per key and now and then
+        // a third line.
+        AssertLayout<string>();
+        AssertLayout<long>();
+
+        static void AssertLayout<TKey>()
+        {
+            var slots = new KeyedSlot<TKey>[1];
+            ref var start = ref Unsafe.As<KeyedSlot<TKey>, byte>(ref slots[0]);
+            Assert.Equal(64, Unsafe.SizeOf<KeyedSlot<TKey>>());
+            Assert.Equal(0, (int)Unsafe.ByteOffset(ref start, ref Unsafe.As<TKey, byte>(ref slots[0].Key)));
+            Assert.Equal(56, (int)Unsafe.ByteOffset(ref start, ref Unsafe.As<int, byte>(ref slots[0].Guard.Tag)));
+        }
+    }
 
     [Fact]
     public void AttemptAcquire_64ThreadsInsertingWhileTheTableGrows_EveryKeyAdmitsExactlyItsLimitOnce()
@@ -198,7 +218,7 @@ public sealed class KeyedTableTests
         {
             var index = table.TryInsertAndEnter($"key-{i}", Tag, int.MaxValue, 4, out _);
             Assert.True(index >= 0);
-            table.Slots[index].Gate.Exit();
+            table.Slots[index].Guard.Gate.Exit();
         }
 
         Assert.Equal(-1, table.TryInsertAndEnter("key-3", Tag, int.MaxValue, 3, out _));
@@ -206,7 +226,7 @@ public sealed class KeyedTableTests
         Assert.Equal(3, table.Buckets.Count(b => b > 1));
         var other = table.TryInsertAndEnter("other", Tag ^ 0x10, int.MaxValue, 3, out _);
         Assert.True(other >= 0);
-        table.Slots[other].Gate.Exit();
+        table.Slots[other].Guard.Gate.Exit();
     }
 
     [Fact]
@@ -308,6 +328,37 @@ public sealed class KeyedTableTests
         Assert.All(second, Assert.True);
         Assert.All(third, Assert.False);
         Assert.Equal(keys.Length, store.Count);
+    }
+
+    [Fact]
+    public void GetEntry_PastHalfTheBuckets_DoublesTheTableAndTombstonesOnlyRehashInPlace()
+    {
+        var time = new ManualTimeProvider();
+        using var limiter = Keyed<int>(time, Timeout.InfiniteTimeSpan);
+        var store = limiter.Store;
+
+        // 16 buckets hold 8 keys; the 9th doubles the table (more than a quarter of it live).
+        for (var key = 0; key < 8; key++)
+        {
+            store.GetEntry(key);
+        }
+
+        Assert.Equal(16, store.Capacity);
+        store.GetEntry(8);
+        Assert.Equal(32, store.Capacity);
+
+        // Churn at a few live keys: evicted keys leave tombstones, and when those fill half the buckets the table is
+        // rebuilt at the same size instead of doubling (at most a quarter live).
+        for (var round = 0; round < 20; round++)
+        {
+            for (var key = 100 + (round * 4); key < 104 + (round * 4); key++)
+            {
+                store.GetEntry(key);
+            }
+
+            store.Evict();
+            Assert.InRange(store.Capacity, 16, 32);
+        }
     }
 
     [Fact]
