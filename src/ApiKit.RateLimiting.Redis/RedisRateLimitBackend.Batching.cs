@@ -179,6 +179,15 @@ internal sealed partial class RedisRateLimitBackend
         return batch;
     }
 
+    /// <summary>Takes a waiter out of the queue if no batch has taken it yet; returns whether it was still queued.</summary>
+    private bool Withdraw(PendingDecision pending)
+    {
+        lock (_batchGate)
+        {
+            return _waiting.Remove(pending);
+        }
+    }
+
     /// <summary>Sends one batch and hands every waiter the whole result (or the failure); never throws.</summary>
     private async Task RunBatchAsync(List<PendingDecision> batch)
     {

@@ -111,13 +111,24 @@ internal sealed partial class RedisRateLimitBackend : RateLimitBackend, IDisposa
                         }
                     }
                 }
-                else
+                else if (cancellationToken.CanBeCanceled)
                 {
                     // The batch enforces the timeout for all its waiters, so a waiter needs no timer of its own.
-                    var completion = pending.Completion!.Task;
-                    answer = cancellationToken.CanBeCanceled
-                        ? await completion.WaitAsync(cancellationToken).ConfigureAwait(false)
-                        : await completion.ConfigureAwait(false);
+                    try
+                    {
+                        answer = await pending.Completion!.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+                    }
+                    catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+                    {
+                        // Still queued: it leaves the queue, so nothing is decided and no permit taken for a request
+                        // that is gone. Already in a batch that is out: the server decides it all the same.
+                        Withdraw(pending);
+                        throw;
+                    }
+                }
+                else
+                {
+                    answer = await pending.Completion!.Task.ConfigureAwait(false);
                 }
 
                 Apply(evaluation, redisKeys, answer, pending.Offset, allowDelay);

@@ -170,7 +170,9 @@ internal sealed class KeyedLimitStore<TKey> : IDisposable
                 var table = _table;
                 if (start >= table.HandedOut)
                 {
-                    if (table.Capacity > MinCapacity && _count < table.Capacity / 8)
+                    // Below a sixteenth, not the quarter at which a table doubles: a table that has just doubled
+                    // (a little over an eighth live) must not shrink back at the next eviction tick.
+                    if (table.Capacity > MinCapacity && _count < table.Capacity / 16)
                     {
                         Rehash(CapacityFor(_count), table.FastStrings);
                     }

@@ -331,7 +331,7 @@ public sealed class KeyedTableTests
     }
 
     [Fact]
-    public void GetEntry_PastHalfTheBuckets_DoublesTheTableAndTombstonesOnlyRehashInPlace()
+    public void GetEntry_PastHalfTheBuckets_DoublesTheTable()
     {
         var time = new ManualTimeProvider();
         using var limiter = Keyed<int>(time, Timeout.InfiniteTimeSpan);
@@ -346,19 +346,54 @@ public sealed class KeyedTableTests
         Assert.Equal(16, store.Capacity);
         store.GetEntry(8);
         Assert.Equal(32, store.Capacity);
+    }
 
-        // Churn at a few live keys: evicted keys leave tombstones, and when those fill half the buckets the table is
-        // rebuilt at the same size instead of doubling (at most a quarter live).
+    [Fact]
+    public void Evict_ChurnAtAFewLiveKeys_RebuildsTheTableInPlaceInsteadOfGrowing()
+    {
+        var time = new ManualTimeProvider();
+        using var limiter = Keyed<int>(time, Timeout.InfiniteTimeSpan);
+        var store = limiter.Store;
+
+        // Four live keys a round, evicted at its end: their buckets stay behind as tombstones, and once tombstones and
+        // live keys fill half of the 16 buckets the next insert rebuilds the table at 16 (a quarter or less live).
         for (var round = 0; round < 20; round++)
         {
-            for (var key = 100 + (round * 4); key < 104 + (round * 4); key++)
+            for (var key = round * 4; key < (round + 1) * 4; key++)
             {
-                store.GetEntry(key);
+                limiter.AttemptAcquire(key).Dispose();
+                Assert.Equal(16, store.Capacity);
             }
 
-            store.Evict();
-            Assert.InRange(store.Capacity, 16, 32);
+            time.Advance(TimeSpan.FromSeconds(10));
+            Assert.Equal(4, store.Evict());
         }
+    }
+
+    [Fact]
+    public void Evict_SomeKeysOfATableThatJustDoubled_DoesNotShrinkItBack()
+    {
+        var time = new ManualTimeProvider();
+        using var limiter = Keyed<int>(time, Timeout.InfiniteTimeSpan);
+        var store = limiter.Store;
+        for (var key = 0; key < 17; key++)
+        {
+            limiter.AttemptAcquire(key).Dispose();
+        }
+
+        Assert.Equal(64, store.Capacity);
+
+        // Ten keys go idle: 7 live of 64 is under the eighth a table that doubled with churn can sit at (the quarter
+        // of the old size), which must not shrink it back, and not under a sixteenth.
+        time.Advance(TimeSpan.FromSeconds(10));
+        for (var key = 0; key < 7; key++)
+        {
+            limiter.AttemptAcquire(key).Dispose();
+        }
+
+        Assert.Equal(10, store.Evict());
+        Assert.Equal(7, store.Count);
+        Assert.Equal(64, store.Capacity);
     }
 
     [Fact]

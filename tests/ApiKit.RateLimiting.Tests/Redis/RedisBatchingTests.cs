@@ -262,6 +262,40 @@ public sealed class RedisBatchingTests(RedisServerFixture redis) : IAsyncLifetim
         await busy.WaitAsync(TimeSpan.FromSeconds(10));
     }
 
+    [Fact]
+    public async Task DecideAsync_CancelledWhileQueuedForABatch_LeavesTheQueueAndTakesNoPermit()
+    {
+        await using var provider = Provider(RedisFailureMode.FailClosed, TimeSpan.FromSeconds(20));
+        var backend = provider.GetRequiredService<RedisRateLimitBackend>();
+        var policy = provider.GetRequiredService<RateLimitPolicyRegistry>().Current.Policies["main"];
+        await backend.DecideAsync(new PolicyEvaluation(policy, ["k"], 1), allowDelay: false, CancellationToken.None);
+
+        // The server busy for a second (Redis runs one script at a time): the two calls allowed out stay out, and the
+        // next decisions queue behind them.
+        using var other = await RedisTestConnection.ConnectAsync(redis.ConnectionString + ",syncTimeout=15000");
+        var busy = other.GetDatabase().ScriptEvaluateAsync(
+            "local s = redis.call('TIME') repeat local n = redis.call('TIME') until (n[1] - s[1]) * 1000000 + (n[2] - s[2]) > 1000000 return 1");
+        var outstanding = Enumerable.Range(0, RedisRateLimitBackend.MaxInFlight)
+            .Select(_ => backend.DecideAsync(new PolicyEvaluation(policy, ["k"], 1), allowDelay: false, CancellationToken.None).AsTask())
+            .ToArray();
+        using var cancel = new CancellationTokenSource();
+        var withdrawn = backend.DecideAsync(new PolicyEvaluation(policy, ["k"], 1), allowDelay: false, cancel.Token).AsTask();
+        var kept = backend.DecideAsync(new PolicyEvaluation(policy, ["k"], 1), allowDelay: false, CancellationToken.None).AsTask();
+        Assert.Equal(2, backend.QueuedDecisions);
+
+        await cancel.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => withdrawn);
+        Assert.Equal(1, backend.QueuedDecisions);
+        await Task.WhenAll([.. outstanding, kept, busy]).WaitAsync(TimeSpan.FromSeconds(10));
+
+        // 1 + 2 + 1 decided so far, the withdrawn one not: the next sees 300 - 5 left.
+        var after = new PolicyEvaluation(policy, ["k"], 1);
+        await backend.DecideAsync(after, allowDelay: false, CancellationToken.None);
+        Assert.Null(after.Fallback);
+        Assert.Equal(300 - 5, after.Decisions[0].Remaining);
+    }
+
     private static RedisRateLimitBackend.PendingDecision Pending(LimitParameters[] parameters, string id, int[] keyChoice, long cost, bool allowDelay)
     {
         var keys = new List<RedisKey>();
