@@ -22,7 +22,7 @@ internal sealed class KeyedRateLimiter<TKey> : PartitionedRateLimiter<TKey>
 
     public override RateLimiterStatistics? GetStatistics(TKey resource)
     {
-        var decision = _store.Peek(resource, _store.Clock.NowMicros());
+        var decision = _store.Peek(resource, _clock.NowMicros());
         return new RateLimiterStatistics
         {
             // No lease totals: a counter shared by every key would be the one contended cache line the store avoids.
@@ -55,7 +55,7 @@ internal sealed class KeyedRateLimiter<TKey> : PartitionedRateLimiter<TKey>
             return ValueTask.FromResult(AttemptAcquireCore(resource, permitCount));
         }
 
-        var decision = _store.Decide(resource, permitCount, _store.Clock.NowMicros(), allowDelay: true);
+        var decision = _store.Decide(resource, permitCount, _clock.NowMicros(), allowDelay: true);
         if (!decision.Allowed || decision.DelayMicros == 0)
         {
             return ValueTask.FromResult<RateLimitLease>(Fill(DecisionLease.Take(), decision, decision.Allowed));
@@ -78,7 +78,7 @@ internal sealed class KeyedRateLimiter<TKey> : PartitionedRateLimiter<TKey>
     private async ValueTask<RateLimitLease> WaitAsync(LimitDecision decision, CancellationToken cancellationToken)
     {
         // A cancelled wait keeps its slot: with many keys there is no cheap way to know nobody queued behind it.
-        await Task.Delay(RateLimitClock.ToTimeSpan(decision.DelayMicros), _store.Clock.TimeProvider, cancellationToken).ConfigureAwait(false);
+        await Task.Delay(RateLimitClock.ToTimeSpan(decision.DelayMicros), _clock.TimeProvider, cancellationToken).ConfigureAwait(false);
         return DecisionLease.Rent(decision, acquired: true);
     }
 
