@@ -53,52 +53,42 @@ public sealed class WebhookDispatchPipelineTests
     [Fact]
     public async Task Run_ResultWhileItsEndpointHasQueuedWork_HeldUntilTheHoldLimitThenRecorded()
     {
-        // Claims of two: [a, a], [b, c], [d, d]. The first "a" answers only once "d" was sent, so all six are claimed
-        // and unfinished when it finishes; every other request waits for the end of the test.
-        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var lastClaimSent = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var firstA = 0;
-        var harness = new ProcessorHarness(new ScriptedHandler(async (request, ct) =>
-        {
-            var host = request.RequestUri!.Host;
-            if (host == "d.test")
-            {
-                lastClaimSent.TrySetResult();
-            }
-
-            await (host == "a.test" && Interlocked.Exchange(ref firstA, 1) == 0 ? lastClaimSent.Task : release.Task).WaitAsync(ct);
-            return new HttpResponseMessage(HttpStatusCode.OK);
-        }), o =>
-        {
-            o.BatchSize = 2;
-            o.MaxInFlight = 10;
-            o.MaxConcurrencyPerEndpoint = 1;
-        });
-        foreach (var name in new[] { "a", "b", "c", "d" })
-        {
-            await harness.AddEndpointAsync("ep_" + name, $"http://{name}.test/hook", [name]);
-        }
-
-        foreach (var name in new[] { "a", "a", "b", "c", "d", "d" })
-        {
-            await harness.Publisher.PublishAsync(new WebhookEvent(name, Json.Of(0)));
-        }
-
-        var pipeline = PipelineOf(harness);
-        var run = pipeline.RunAsync("w", stopWhenIdle: true, CancellationToken.None);
+        var (harness, release) = await FirstOfSixFinishesAloneAsync(_ => { });
+        var run = PipelineOf(harness).RunAsync("w", stopWhenIdle: true, CancellationToken.None);
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
-        while (harness.Handler.Requests.Count < 5)
-        {
-            await Task.Delay(10, timeout.Token);
-        }
+        await WaitForRequestsAsync(harness, 5, timeout.Token);
 
         // The first result came while its endpoint still has queued deliveries (more results soon): it waits for
         // company, on the manual clock only, and one hold limit on that clock is enough to record it alone.
         await Task.Delay(200, timeout.Token);
-        int Succeeded() => harness.Store.Snapshot().Count(r => r.State == WebhookDeliveryState.Succeeded);
-        Assert.Equal(0, Succeeded());
+        Assert.Equal(0, Succeeded(harness));
         harness.Time.Advance(TimeSpan.FromMilliseconds(20));
-        while (Succeeded() != 1)
+        while (Succeeded(harness) != 1)
+        {
+            await Task.Delay(10, timeout.Token);
+        }
+
+        release.SetResult();
+        await run.WaitAsync(TimeSpan.FromSeconds(20));
+        Assert.All(harness.Store.Snapshot(), r => Assert.Equal(WebhookDeliveryState.Succeeded, r.State));
+    }
+
+    [Fact]
+    public async Task Run_ResultCloseToItsLeaseEnd_RecordedWithoutBeingHeld()
+    {
+        // As above, but every claim's lease ends 60 ms after it was taken: a result with less than four hold limits
+        // (80 ms) of its lease left is recorded at once, since held past its lease another claim could send it again.
+        var (harness, release) = await FirstOfSixFinishesAloneAsync(o =>
+        {
+            o.AttemptTimeout = TimeSpan.FromMilliseconds(50);
+            o.LeaseDuration = TimeSpan.FromMilliseconds(60);
+        });
+        var run = PipelineOf(harness).RunAsync("w", stopWhenIdle: true, CancellationToken.None);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        await WaitForRequestsAsync(harness, 5, timeout.Token);
+
+        // The manual clock does not move: no hold limit passes, no lease or attempt runs out.
+        while (Succeeded(harness) != 1)
         {
             await Task.Delay(10, timeout.Token);
         }
@@ -222,6 +212,55 @@ public sealed class WebhookDispatchPipelineTests
 
         return harness;
     }
+
+    /// <summary>
+    /// Claims of two: [a, a], [b, c], [d, d]. The first "a" answers only once "d" was sent, so all six are claimed and
+    /// unfinished when it finishes; every other request waits for <c>Release</c>.
+    /// </summary>
+    private static async Task<(ProcessorHarness Harness, TaskCompletionSource Release)> FirstOfSixFinishesAloneAsync(Action<WebhookDeliveryOptions> configure)
+    {
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var lastClaimSent = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var firstA = 0;
+        var harness = new ProcessorHarness(new ScriptedHandler(async (request, ct) =>
+        {
+            var host = request.RequestUri!.Host;
+            if (host == "d.test")
+            {
+                lastClaimSent.TrySetResult();
+            }
+
+            await (host == "a.test" && Interlocked.Exchange(ref firstA, 1) == 0 ? lastClaimSent.Task : release.Task).WaitAsync(ct);
+            return new HttpResponseMessage(HttpStatusCode.OK);
+        }), o =>
+        {
+            o.BatchSize = 2;
+            o.MaxInFlight = 10;
+            o.MaxConcurrencyPerEndpoint = 1;
+            configure(o);
+        });
+        foreach (var name in new[] { "a", "b", "c", "d" })
+        {
+            await harness.AddEndpointAsync("ep_" + name, $"http://{name}.test/hook", [name]);
+        }
+
+        foreach (var name in new[] { "a", "a", "b", "c", "d", "d" })
+        {
+            await harness.Publisher.PublishAsync(new WebhookEvent(name, Json.Of(0)));
+        }
+
+        return (harness, release);
+    }
+
+    private static async Task WaitForRequestsAsync(ProcessorHarness harness, int count, CancellationToken cancellationToken)
+    {
+        while (harness.Handler.Requests.Count < count)
+        {
+            await Task.Delay(10, cancellationToken);
+        }
+    }
+
+    private static int Succeeded(ProcessorHarness harness) => harness.Store.Snapshot().Count(r => r.State == WebhookDeliveryState.Succeeded);
 
     private static WebhookDispatchPipeline PipelineOf(ProcessorHarness harness) =>
         new(harness.Processor, new WebhookDispatchSignal(harness.Time), OptionsOf(harness.Options), NullLogger<WebhookDispatchPipeline>.Instance);
