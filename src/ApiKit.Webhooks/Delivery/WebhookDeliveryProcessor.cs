@@ -19,7 +19,6 @@ internal sealed partial class WebhookDeliveryProcessor
     private static readonly Meter Meter = new("ApiKit.Webhooks");
     private static readonly Counter<long> Attempts = Meter.CreateCounter<long>("apikit.webhooks.attempts", description: "Delivery attempts by outcome.");
     private static readonly Histogram<double> AttemptDuration = Meter.CreateHistogram<double>("apikit.webhooks.attempt.duration", "s", "Duration of delivery attempts.");
-    private static readonly string[] OutcomeNames = Enum.GetNames<WebhookAttemptOutcome>();
     private static readonly Counter<long> Disabled = Meter.CreateCounter<long>("apikit.webhooks.endpoints.disabled", description: "Endpoints disabled by the dispatcher.");
 
     private readonly IWebhookDeliveryStore _store;
@@ -433,8 +432,17 @@ internal sealed partial class WebhookDeliveryProcessor
         return cached.Text;
     }
 
-    private static string OutcomeName(WebhookAttemptOutcome outcome) =>
-        (uint)outcome < (uint)OutcomeNames.Length ? OutcomeNames[(int)outcome] : outcome.ToString();
+    // The metric tag per attempt without Enum.ToString's allocation, by member rather than by position, so that
+    // members added out of order or with explicit values keep their own names.
+    private static string OutcomeName(WebhookAttemptOutcome outcome) => outcome switch
+    {
+        WebhookAttemptOutcome.Succeeded => nameof(WebhookAttemptOutcome.Succeeded),
+        WebhookAttemptOutcome.HttpError => nameof(WebhookAttemptOutcome.HttpError),
+        WebhookAttemptOutcome.TimedOut => nameof(WebhookAttemptOutcome.TimedOut),
+        WebhookAttemptOutcome.NetworkError => nameof(WebhookAttemptOutcome.NetworkError),
+        WebhookAttemptOutcome.Blocked => nameof(WebhookAttemptOutcome.Blocked),
+        _ => outcome.ToString(),
+    };
 
     private WebhookAttempt NewAttempt(WebhookDelivery delivery, WebhookEndpoint endpoint, int number, DateTimeOffset startedAt, long started, WebhookAttemptOutcome outcome, int? status, string? response) =>
         new(delivery.Message.Id, endpoint.Id, number, startedAt, outcome, status, _timeProvider.GetElapsedTime(started), response);

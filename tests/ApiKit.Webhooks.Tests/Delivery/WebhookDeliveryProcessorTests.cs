@@ -29,6 +29,44 @@ public sealed class WebhookDeliveryProcessorTests
     }
 
     [Fact]
+    public async Task RunOnce_AttemptsOfEachOutcome_CountedUnderTheOutcomesName()
+    {
+        // The meter is process-wide and other tests deliver at the same time: assert what was seen, not how often.
+        var seen = new System.Collections.Concurrent.ConcurrentDictionary<string, byte>();
+        using var listener = new System.Diagnostics.Metrics.MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Name == "ApiKit.Webhooks" && instrument.Name == "apikit.webhooks.attempts")
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<long>((_, _, tags, _) =>
+        {
+            foreach (var tag in tags)
+            {
+                if (tag.Key == "outcome")
+                {
+                    seen.TryAdd((string)tag.Value!, 0);
+                }
+            }
+        });
+        listener.Start();
+
+        foreach (var status in new[] { HttpStatusCode.OK, HttpStatusCode.InternalServerError })
+        {
+            var harness = new ProcessorHarness(new ScriptedHandler(status));
+            await harness.AddEndpointAsync();
+            await harness.Publisher.PublishAsync(new WebhookEvent("user.created", Json.Of(new { id = 1 })));
+            Assert.Equal(1, await harness.RunAsync());
+        }
+
+        Assert.Contains(nameof(WebhookAttemptOutcome.Succeeded), seen.Keys);
+        Assert.Contains(nameof(WebhookAttemptOutcome.HttpError), seen.Keys);
+        Assert.All(seen.Keys, name => Assert.Contains(name, Enum.GetNames<WebhookAttemptOutcome>()));
+    }
+
+    [Fact]
     public async Task Deliver_LessLeaseLeftThanAnAttempt_HandsItBackWithoutSending()
     {
         var harness = new ProcessorHarness(new ScriptedHandler(HttpStatusCode.OK));
