@@ -4,13 +4,15 @@
 #  2. builds the solution in Release (warnings are errors);
 #  3. runs `dotnet test` on the solution, including the packaging check;
 #  4. prints one line: "Tests: N passed, N failed, N skipped", summed over all test assemblies.
-# Tests that need redis-server or PostgreSQL fail (never skip) when they cannot find them.
+# Tests that need redis-server (and redis-cli, which forms the test cluster) or PostgreSQL fail (never skip) when
+# they cannot find them.
 set -euo pipefail
 cd "$(dirname "$0")"
 
 # command-or-file  Debian-package
 requirements=(
   "redis-server redis-server"
+  "redis-cli redis-tools"
   "/usr/lib/postgresql/*/bin/initdb postgresql"
   "/usr/lib/x86_64-linux-gnu/libargon2.so.1 libargon2-1"
   "/usr/lib/x86_64-linux-gnu/libsodium.so.23 libsodium23"

@@ -15,13 +15,21 @@ public sealed class RedisServerFixture : IAsyncDisposable, Xunit.IAsyncLifetime
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(15);
     private readonly string _binary;
     private readonly string _workDirectory;
+    private readonly string[] _extraArguments;
     private Process? _process;
 
     /// <summary>Prepares a fixture; the server starts in <see cref="InitializeAsync"/>.</summary>
     public RedisServerFixture()
+        : this([])
+    {
+    }
+
+    /// <summary>Prepares a server started with more arguments (a cluster node's).</summary>
+    internal RedisServerFixture(string[] extraArguments)
     {
         _binary = ServerBinary.Find("redis-server", "REDIS_SERVER_DIR", "Install it with 'apt-get install redis-server'.", "/usr/bin");
         _workDirectory = Directory.CreateTempSubdirectory("apikit-redis-").FullName;
+        _extraArguments = extraArguments;
         Port = FreePort.Next();
     }
 
@@ -67,7 +75,7 @@ public sealed class RedisServerFixture : IAsyncDisposable, Xunit.IAsyncLifetime
             "--daemonize", "no",
             "--protected-mode", "no",
             "--dir", _workDirectory,
-        })
+        }.Concat(_extraArguments))
         {
             info.ArgumentList.Add(argument);
         }
