@@ -63,14 +63,7 @@ public sealed class WebhookDispatchPipelineTests
         await Task.Delay(200, timeout.Token);
         Assert.Equal(0, Succeeded(harness));
         harness.Time.Advance(TimeSpan.FromMilliseconds(20));
-        while (Succeeded(harness) != 1)
-        {
-            await Task.Delay(10, timeout.Token);
-        }
-
-        release.SetResult();
-        await run.WaitAsync(TimeSpan.FromSeconds(20));
-        Assert.All(harness.Store.Snapshot(), r => Assert.Equal(WebhookDeliveryState.Succeeded, r.State));
+        await RecordedAloneThenAllAsync(harness, release, run, timeout.Token);
     }
 
     [Fact]
@@ -88,14 +81,7 @@ public sealed class WebhookDispatchPipelineTests
         await WaitForRequestsAsync(harness, 5, timeout.Token);
 
         // The manual clock does not move: no hold limit passes, no lease or attempt runs out.
-        while (Succeeded(harness) != 1)
-        {
-            await Task.Delay(10, timeout.Token);
-        }
-
-        release.SetResult();
-        await run.WaitAsync(TimeSpan.FromSeconds(20));
-        Assert.All(harness.Store.Snapshot(), r => Assert.Equal(WebhookDeliveryState.Succeeded, r.State));
+        await RecordedAloneThenAllAsync(harness, release, run, timeout.Token);
     }
 
     [Fact]
@@ -250,6 +236,19 @@ public sealed class WebhookDispatchPipelineTests
         }
 
         return (harness, release);
+    }
+
+    /// <summary>Waits until the first result alone is recorded, then lets the others answer and checks all arrived.</summary>
+    private static async Task RecordedAloneThenAllAsync(ProcessorHarness harness, TaskCompletionSource release, Task run, CancellationToken cancellationToken)
+    {
+        while (Succeeded(harness) != 1)
+        {
+            await Task.Delay(10, cancellationToken);
+        }
+
+        release.SetResult();
+        await run.WaitAsync(TimeSpan.FromSeconds(20), cancellationToken);
+        Assert.All(harness.Store.Snapshot(), r => Assert.Equal(WebhookDeliveryState.Succeeded, r.State));
     }
 
     private static async Task WaitForRequestsAsync(ProcessorHarness harness, int count, CancellationToken cancellationToken)
