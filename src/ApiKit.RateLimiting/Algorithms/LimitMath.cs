@@ -35,7 +35,8 @@ internal static class LimitMath
     /// rollovers, queued requests, sliding logs). The remaining quota and reset of an accepted decision equal those of
     /// a zero-cost <see cref="Decide"/> on the committed state at the same time, so leases compute them only when read.
     /// </summary>
-    // Inlined into the two accept paths (keyed and single key): the call and its spills cost a fifth of a decision.
+    // Inlined into the two accept paths (keyed and single key): the call and its spills cost 1-2 ns
+    // of a 24 ns keyed decision (1,000 keys, measured).
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool TryAdmit(in LimitParameters p, ref LimitState s, long now, long cost)
     {

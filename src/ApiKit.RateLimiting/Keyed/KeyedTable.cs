@@ -104,7 +104,7 @@ internal sealed class KeyedTable<TKey>
     /// <summary>
     /// At most half the buckets used (live or tombstone), so every probe ends at an empty bucket soon, and a slot index
     /// plus <see cref="IndexBias"/> always fits the index bits of a bucket. Half rather than the 80 % linear probing
-    /// tolerates: at 100,000 keys that is 38 % instead of 76 % load, and a lookup several nanoseconds faster (shorter
+    /// tolerates: at 100,000 keys that is 38 % instead of 76 % load, and a keyed decision 1-3 ns faster (shorter
     /// probe runs, fewer of them across a cache line). Buckets cost 8-16 bytes per key instead of 5-10, and the slot
     /// array, half the buckets, still holds between one and two slots per key, but a given key count can now sit just
     /// after a growth where it sat just before one (100,000 keys: 94 instead of 72 bytes per key).
